@@ -1,0 +1,99 @@
+// Parsing a DICOM byte stream into a dicom-parser DataSet, with every failure turned into a DicomError.
+import dicomParser from 'dicom-parser';
+import type { DataSet } from 'dicom-parser';
+import { inflateSync } from 'fflate';
+import { DicomError } from './errors.js';
+
+export type { DataSet };
+
+const PREAMBLE_BYTES = 128;
+const IMPLICIT_LE = '1.2.840.10008.1.2';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+const META_GROUP = 0x0002;
+const IDENTIFYING_GROUP = 0x0008;
+const VALUE_REPRESENTATIONS = new Set(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
+);
+
+export function hasPart10Preamble(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= PREAMBLE_BYTES + 4 &&
+    String.fromCharCode(...bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + 4)) === 'DICM'
+  );
+}
+
+/** A dataset written without the 128-byte preamble ("raw" DICOM) starts with a group 0002 or 0008 tag. */
+function rawDatasetStart(bytes: Uint8Array): { group: number; explicit: boolean } | undefined {
+  if (bytes.length < 8) return undefined;
+  const group = bytes[0] | (bytes[1] << 8);
+  if (group !== META_GROUP && group !== IDENTIFYING_GROUP) return undefined;
+  const element = bytes[2] | (bytes[3] << 8);
+  if (element > 0x0100 && group === META_GROUP) return undefined;
+  const explicit = VALUE_REPRESENTATIONS.has(String.fromCharCode(bytes[4], bytes[5]));
+  return { group, explicit };
+}
+
+/** Deflated Explicit VR Little Endian: dicom-parser hands us the stream and the offset where deflate starts. */
+function inflateDataset(bytes: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateSync(bytes.subarray(position));
+  const whole = new Uint8Array(position + inflated.length);
+  whole.set(bytes.subarray(0, position));
+  whole.set(inflated, position);
+  return whole;
+}
+
+function parserMessage(thrown: unknown): string {
+  const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
+  if (inner instanceof Error) return inner.message;
+  return String(inner);
+}
+
+function describeParseFailure(thrown: unknown, size: number): DicomError {
+  const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
+  if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
+    return new DicomError(`truncated DICOM file: it ends (after ${size} bytes) in the middle of an element`);
+  }
+  if (/inflat|invalid (block|distance|length)|unexpected EOF/i.test(message)) {
+    return new DicomError(`the deflated dataset could not be inflated (${message})`);
+  }
+  return new DicomError(`not a readable DICOM dataset: ${message}`);
+}
+
+export function parseDataset(bytes: Uint8Array): DataSet {
+  let input = bytes;
+  const options: { inflater: typeof inflateDataset; TransferSyntaxUID?: string } = { inflater: inflateDataset };
+  if (!hasPart10Preamble(bytes)) {
+    const start = rawDatasetStart(bytes);
+    if (!start) throw new DicomError('not a DICOM file: no DICM preamble and no dataset at the start of the file');
+    if (start.group === META_GROUP) {
+      // File meta information without the preamble: give it one, then parse as Part 10.
+      input = new Uint8Array(PREAMBLE_BYTES + 4 + bytes.length);
+      input.set([0x44, 0x49, 0x43, 0x4d], PREAMBLE_BYTES);
+      input.set(bytes, PREAMBLE_BYTES + 4);
+    } else {
+      options.TransferSyntaxUID = start.explicit ? EXPLICIT_LE : IMPLICIT_LE;
+    }
+  }
+  try {
+    return dicomParser.parseDicom(input, options);
+  } catch (thrown) {
+    throw describeParseFailure(thrown, bytes.length);
+  }
+}
+
+/** The first value of a string element, trimmed; undefined when absent or empty. */
+export function text(dataSet: DataSet, tag: string, index = 0): string | undefined {
+  const value = dataSet.string(tag, index)?.trim();
+  return value ? value : undefined;
+}
+
+export function decimal(dataSet: DataSet, tag: string, index = 0): number | undefined {
+  const value = text(dataSet, tag, index);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+export function unsigned16(dataSet: DataSet, tag: string): number | undefined {
+  return dataSet.elements[tag]?.length ? dataSet.uint16(tag) : undefined;
+}

@@ -1,0 +1,112 @@
+// Getting one frame's samples out of the Pixel Data element: native (little or big endian), RLE, or an
+// encapsulated compressed stream handed to a codec.
+import dicomParser from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
+import { decodeCompressedFrame, type CompressedEncoding, type DecodedFrame, type FrameGeometry } from './codecs.js';
+import { DicomError } from './errors.js';
+import { decodeRle } from './rle.js';
+import type { PixelEncoding } from './syntaxes.js';
+
+export interface FrameSource extends FrameGeometry {
+  dataSet: DataSet;
+  pixelData: Element;
+  encoding: PixelEncoding;
+  frames: number;
+  /** native YBR_FULL_422 stores two Y samples and one Cb/Cr pair per two pixels */
+  ybr422: boolean;
+}
+
+export async function decodeFrame(source: FrameSource, index: number): Promise<DecodedFrame> {
+  switch (source.encoding) {
+    case 'native':
+    case 'native-big-endian':
+      return nativeFrame(source, index);
+    case 'rle': {
+      const bytesPerSample = source.bitsAllocated / 8;
+      const samples = decodeRle(
+        encapsulatedFrame(source, index),
+        source.rows * source.columns,
+        source.samplesPerPixel,
+        bytesPerSample,
+      );
+      return { ...frameShape(source), planar: true, rgb: false, samples };
+    }
+    default: {
+      const frame = await decodeCompressedFrame(source.encoding as CompressedEncoding, encapsulatedFrame(source, index), source);
+      if (frame.width !== source.columns || frame.height !== source.rows) {
+        throw new DicomError(
+          `the compressed frame is ${frame.width}x${frame.height} but the header says ${source.columns}x${source.rows}`,
+        );
+      }
+      return frame;
+    }
+  }
+}
+
+function frameShape(source: FrameSource): Pick<DecodedFrame, 'width' | 'height' | 'components'> {
+  return { width: source.columns, height: source.rows, components: source.samplesPerPixel };
+}
+
+function nativeFrame(source: FrameSource, index: number): DecodedFrame {
+  const { dataSet, pixelData, rows, columns, samplesPerPixel, bitsAllocated } = source;
+  const pixelCount = rows * columns;
+  const sampleCount = source.ybr422 ? pixelCount * 2 : pixelCount * samplesPerPixel;
+  const bytesPerSample = bitsAllocated / 8;
+  const frameBytes = sampleCount * bytesPerSample;
+  const start = pixelData.dataOffset + index * frameBytes;
+  const available = Math.min(pixelData.length, dataSet.byteArray.length - pixelData.dataOffset);
+  if ((index + 1) * frameBytes > available) {
+    const needed = source.frames * frameBytes;
+    throw new DicomError(`truncated pixel data: ${available} bytes present, ${needed} needed for the image size`);
+  }
+  const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + start, frameBytes);
+  const littleEndian = source.encoding === 'native';
+  const samples = new Uint32Array(sampleCount);
+  for (let i = 0; i < sampleCount; i++) {
+    const at = i * bytesPerSample;
+    samples[i] =
+      bytesPerSample === 1
+        ? view.getUint8(at)
+        : bytesPerSample === 2
+          ? view.getUint16(at, littleEndian)
+          : view.getUint32(at, littleEndian);
+  }
+  if (source.ybr422) return { ...frameShape(source), components: 1, planar: false, rgb: false, samples: yOf422(samples) };
+  return { ...frameShape(source), planar: source.planarConfiguration === 1, rgb: false, samples };
+}
+
+/** YBR_FULL_422 native layout is Y1 Y2 Cb Cr for each pair of pixels; the luma is the Y samples. */
+function yOf422(samples: Uint32Array): Uint32Array {
+  const luma = new Uint32Array(samples.length / 2);
+  for (let pair = 0; pair < luma.length / 2; pair++) {
+    luma[2 * pair] = samples[4 * pair];
+    luma[2 * pair + 1] = samples[4 * pair + 1];
+  }
+  return luma;
+}
+
+function encapsulatedFrame(source: FrameSource, index: number): Uint8Array {
+  const { dataSet, pixelData, frames } = source;
+  const fragments = pixelData.fragments ?? [];
+  if (!pixelData.encapsulatedPixelData || fragments.length === 0) {
+    throw new DicomError('the transfer syntax is compressed but the pixel data is not encapsulated in fragments');
+  }
+  const end = dataSet.byteArray.length;
+  if (fragments.some((fragment) => fragment.position + fragment.length > end)) {
+    throw new DicomError('truncated DICOM file: the compressed pixel data ends early');
+  }
+  try {
+    if (frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixelData, 0, fragments.length);
+    if (pixelData.basicOffsetTable?.length) return dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, index);
+    if (fragments.length === frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixelData, index, 1);
+    if (source.encoding.startsWith('jpeg') && source.encoding !== 'jpeg2000') {
+      const offsets = dicomParser.createJPEGBasicOffsetTable(dataSet, pixelData);
+      return dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, index, offsets);
+    }
+  } catch (thrown) {
+    throw new DicomError(`frame ${index + 1} could not be read from the pixel data fragments: ${String(thrown)}`);
+  }
+  throw new DicomError(
+    `cannot tell which of the ${fragments.length} pixel data fragments belong to which of the ${frames} frames`,
+  );
+}

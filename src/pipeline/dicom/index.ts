@@ -1,0 +1,220 @@
+// DICOM input: from the bytes of a file to the 8-bit grayscale frames the model sees (the manifest's DICOM
+// rule) and the modality values behind them (for live window/level). Pure: no DOM, no Node APIs; the WASM
+// codecs load on the first compressed file. Nothing here logs; patient fields stay in the returned object.
+import type { GrayImage } from '../types.js';
+import { decimal, hasPart10Preamble, parseDataset, text, unsigned16, type DataSet } from './dataset.js';
+import { DicomError } from './errors.js';
+import { decodeFrame, type FrameSource } from './frames.js';
+import { grayscaleTo8Bit, lumaTo8Bit, lumaValues, modalityValues, valueRange } from './pixels.js';
+import { nonImageKind } from './sop-classes.js';
+import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
+
+export { DicomError } from './errors.js';
+export { applyWindow } from './pixels.js';
+
+export interface DicomMeta {
+  studyInstanceUid?: string;
+  seriesInstanceUid?: string;
+  bodyPartExamined?: string;
+  viewPosition?: string;
+  laterality?: string;
+  modality?: string;
+  /** row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing) */
+  pixelSpacing?: [number, number];
+  photometric: string;
+  bitsStored: number;
+  rows: number;
+  columns: number;
+  frames: number;
+  transferSyntax: string;
+  windowCenter?: number;
+  windowWidth?: number;
+  /** kept only in memory: never logged or exported */
+  patientName?: string;
+  patientId?: string;
+}
+
+export interface DicomImage {
+  meta: DicomMeta;
+  /** 8-bit, one per frame (each frame is a view): what the model sees */
+  frames: GrayImage[];
+  /** Modality LUT values per frame (luma for colour images), for live window/level */
+  raw: { values: Float32Array[]; min: number; max: number };
+}
+
+/** Rows x columns x frames beyond this is refused before any pixel is decoded (about 0.5 GB of float values). */
+export const MAX_TOTAL_PIXELS = 2 ** 27;
+const MAX_BITS_STORED = 16;
+
+const TAG = {
+  sopClass: 'x00080016',
+  modality: 'x00080060',
+  studyUid: 'x0020000d',
+  seriesUid: 'x0020000e',
+  bodyPart: 'x00180015',
+  viewPosition: 'x00185101',
+  laterality: 'x00200060',
+  imageLaterality: 'x00200062',
+  patientName: 'x00100010',
+  patientId: 'x00100020',
+  transferSyntax: 'x00020010',
+  samplesPerPixel: 'x00280002',
+  photometric: 'x00280004',
+  planarConfiguration: 'x00280006',
+  frames: 'x00280008',
+  rows: 'x00280010',
+  columns: 'x00280011',
+  pixelSpacing: 'x00280030',
+  imagerPixelSpacing: 'x00181164',
+  bitsAllocated: 'x00280100',
+  bitsStored: 'x00280101',
+  pixelRepresentation: 'x00280103',
+  windowCenter: 'x00281050',
+  windowWidth: 'x00281051',
+  rescaleIntercept: 'x00281052',
+  rescaleSlope: 'x00281053',
+  pixelData: 'x7fe00010',
+  floatPixelData: 'x7fe00008',
+  doublePixelData: 'x7fe00009',
+} as const;
+
+/** DICM at offset 128, or a dataset without the preamble that parses. */
+export function isDicom(bytes: Uint8Array): boolean {
+  if (hasPart10Preamble(bytes)) return true;
+  try {
+    const dataSet = parseDataset(bytes);
+    return Boolean(dataSet.elements[TAG.sopClass] || dataSet.elements[TAG.rows]);
+  } catch {
+    return false;
+  }
+}
+
+function spacing(dataSet: DataSet): [number, number] | undefined {
+  for (const tag of [TAG.pixelSpacing, TAG.imagerPixelSpacing]) {
+    const row = decimal(dataSet, tag, 0);
+    const column = decimal(dataSet, tag, 1);
+    if (row !== undefined && column !== undefined) return [row, column];
+  }
+  return undefined;
+}
+
+function readMeta(dataSet: DataSet, transferSyntax: string): DicomMeta {
+  return {
+    studyInstanceUid: text(dataSet, TAG.studyUid),
+    seriesInstanceUid: text(dataSet, TAG.seriesUid),
+    bodyPartExamined: text(dataSet, TAG.bodyPart),
+    viewPosition: text(dataSet, TAG.viewPosition),
+    laterality: text(dataSet, TAG.laterality) ?? text(dataSet, TAG.imageLaterality),
+    modality: text(dataSet, TAG.modality),
+    pixelSpacing: spacing(dataSet),
+    photometric: text(dataSet, TAG.photometric) ?? '',
+    bitsStored: unsigned16(dataSet, TAG.bitsStored) ?? 0,
+    rows: unsigned16(dataSet, TAG.rows) ?? 0,
+    columns: unsigned16(dataSet, TAG.columns) ?? 0,
+    frames: Math.max(1, Math.trunc(decimal(dataSet, TAG.frames) ?? 1)),
+    transferSyntax,
+    windowCenter: decimal(dataSet, TAG.windowCenter),
+    windowWidth: decimal(dataSet, TAG.windowWidth),
+    patientName: text(dataSet, TAG.patientName),
+    patientId: text(dataSet, TAG.patientId),
+  };
+}
+
+const SUPPORTED_PHOTOMETRICS = new Set(['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT']);
+
+/** Everything that makes the pixel data undecodable, checked before any pixel is touched. */
+function frameSource(dataSet: DataSet, meta: DicomMeta): FrameSource {
+  const pixelData = dataSet.elements[TAG.pixelData];
+  if (!pixelData) {
+    const kind = nonImageKind(text(dataSet, TAG.sopClass), meta.modality);
+    if (kind) throw new DicomError(`not an image: this DICOM file is ${kind}, which has no pixels to analyse`);
+    if (dataSet.elements[TAG.floatPixelData] || dataSet.elements[TAG.doublePixelData]) {
+      throw new DicomError('floating-point pixel data (parametric maps) is not supported');
+    }
+    throw new DicomError('no pixel data: this DICOM file has no Pixel Data element (7FE0,0010)');
+  }
+  const syntax = TRANSFER_SYNTAXES[meta.transferSyntax];
+  if (!syntax?.encoding) {
+    throw new DicomError(`unsupported transfer syntax: ${transferSyntaxName(meta.transferSyntax)} (${meta.transferSyntax})`);
+  }
+  const { rows, columns, frames, bitsStored, photometric } = meta;
+  if (rows === 0 || columns === 0) throw new DicomError(`invalid image size ${columns}x${rows} in the header`);
+  if (rows * columns * frames > MAX_TOTAL_PIXELS) {
+    throw new DicomError(
+      `image too large: ${columns}x${rows} x ${frames} frame(s) exceeds the limit of ${MAX_TOTAL_PIXELS} pixels`,
+    );
+  }
+  const bitsAllocated = unsigned16(dataSet, TAG.bitsAllocated) ?? 0;
+  if (bitsStored < 1 || bitsStored > MAX_BITS_STORED || ![8, 16].includes(bitsAllocated) || bitsStored > bitsAllocated) {
+    throw new DicomError(
+      `unsupported pixel format: ${bitsStored} bits stored in ${bitsAllocated} allocated (8 to ${MAX_BITS_STORED} bits in 8 or 16 are supported)`,
+    );
+  }
+  if (!SUPPORTED_PHOTOMETRICS.has(photometric)) {
+    throw new DicomError(`unsupported photometric interpretation: ${photometric || 'missing'}`);
+  }
+  const samplesPerPixel = unsigned16(dataSet, TAG.samplesPerPixel) ?? 1;
+  const colour = !photometric.startsWith('MONOCHROME');
+  if (samplesPerPixel !== (colour ? 3 : 1)) {
+    throw new DicomError(`${photometric} image with ${samplesPerPixel} samples per pixel is not valid`);
+  }
+  return {
+    dataSet,
+    pixelData,
+    encoding: syntax.encoding,
+    frames,
+    rows,
+    columns,
+    samplesPerPixel,
+    bitsAllocated,
+    planarConfiguration: unsigned16(dataSet, TAG.planarConfiguration) ?? 0,
+    ybr422: photometric === 'YBR_FULL_422' && syntax.encoding.startsWith('native'),
+  };
+}
+
+export async function decodeDicomFile(bytes: Uint8Array): Promise<DicomImage> {
+  const dataSet = parseDataset(bytes);
+  const meta = readMeta(dataSet, text(dataSet, TAG.transferSyntax) ?? '');
+  const source = frameSource(dataSet, meta);
+  const grayscale = meta.photometric.startsWith('MONOCHROME');
+  const format = {
+    bitsStored: meta.bitsStored,
+    signed: unsigned16(dataSet, TAG.pixelRepresentation) === 1,
+    slope: decimal(dataSet, TAG.rescaleSlope) ?? 1,
+    intercept: decimal(dataSet, TAG.rescaleIntercept) ?? 0,
+  };
+  const window =
+    meta.windowCenter !== undefined && meta.windowWidth !== undefined && meta.windowWidth >= 1
+      ? { center: meta.windowCenter, width: meta.windowWidth }
+      : undefined;
+  const invert = meta.photometric === 'MONOCHROME1';
+
+  const values: Float32Array[] = [];
+  const frames: GrayImage[] = [];
+  for (let index = 0; index < meta.frames; index++) {
+    const frame = await decodeFrame(source, index);
+    const pixelCount = frame.width * frame.height;
+    let frameValues: Float32Array;
+    let data: Uint8Array;
+    if (grayscale || frame.components === 1) {
+      frameValues = modalityValues(frame.samples, pixelCount, grayscale ? format : { ...format, slope: 1, intercept: 0 });
+      data = grayscale ? grayscaleTo8Bit(frameValues, window, invert) : lumaTo8Bit(frameValues, meta.bitsStored);
+    } else {
+      const ybr = !frame.rgb && meta.photometric.startsWith('YBR');
+      frameValues = lumaValues(frame, ybr);
+      data = lumaTo8Bit(frameValues, meta.bitsStored);
+    }
+    values.push(frameValues);
+    frames.push({ width: frame.width, height: frame.height, data });
+  }
+  const ranges = values.map(valueRange);
+  return {
+    meta,
+    frames,
+    raw: {
+      values,
+      min: Math.min(...ranges.map((range) => range.min)),
+      max: Math.max(...ranges.map((range) => range.max)),
+    },
+  };
+}
