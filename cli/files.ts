@@ -1,0 +1,52 @@
+// Finds the images to analyse: given files as they are, folders walked recursively in sorted order.
+import { open, opendir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { sniffFormat } from '../src/pipeline/image';
+
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.dcm', '.dicom']);
+const DICOM_SNIFF_BYTES = 132;
+
+async function sniffsAsDicom(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(DICOM_SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, DICOM_SNIFF_BYTES, 0);
+    return sniffFormat(head.subarray(0, bytesRead)) === 'dicom';
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* walkFolder(folder: string): AsyncGenerator<string> {
+  const entries = [];
+  for await (const entry of await opendir(folder)) if (!entry.name.startsWith('.')) entries.push(entry);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      yield* walkFolder(path);
+    } else if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path)).isFile())) {
+      const extension = extname(entry.name).toLowerCase();
+      if (IMAGE_EXTENSIONS.has(extension) || (extension === '' && (await sniffsAsDicom(path)))) yield path;
+    }
+  }
+}
+
+/** Throws with the offending path when one of `paths` does not exist. */
+export async function checkPathsExist(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    try {
+      await stat(path);
+    } catch {
+      throw new Error(`no such file or folder: ${path}`);
+    }
+  }
+}
+
+/** Every file named, and every image file inside every folder named, one at a time. */
+export async function* imageFiles(paths: string[]): AsyncGenerator<string> {
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) yield* walkFolder(path);
+    else yield path;
+  }
+}

@@ -1,0 +1,106 @@
+// `npm run predict -- <files or folders> [--csv] [--backend wasm|cpu] [--models dir] [--heatmap]`
+// Streams one result row per image (per frame for multi-frame DICOM); a bad image is an error row,
+// never a failed run. Exit status: 0 done, 1 models could not be loaded, 2 usage error.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../src/models/backend';
+import { disposeModels, loadModels } from '../src/models/load';
+import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
+import type { ImageResult } from '../src/pipeline/types';
+import { decodeImageBytes } from '../src/decode/node';
+import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
+import { checkPathsExist, imageFiles } from './files';
+import { csvHeader, csvRow, jsonRow } from './format';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_MODELS_DIR = join(REPO_ROOT, 'public', 'models');
+
+function wasmDistFolder(): string {
+  // the package's Node entry point lives in its dist folder, next to the .wasm binaries
+  return dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function analyzeFile(path: string, models: LoadedModels): Promise<ImageResult[]> {
+  let frames;
+  try {
+    const bytes = await readFile(path);
+    ({ frames } = await decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  } catch (error) {
+    return [errorResult(path, messageOf(error))];
+  }
+  const results: ImageResult[] = [];
+  for (const [index, frame] of frames.entries()) {
+    const file = frames.length > 1 ? `${path}#${index + 1}` : path;
+    try {
+      results.push(await analyzeImage(frame, file, models));
+    } catch (error) {
+      results.push(errorResult(file, messageOf(error), frame.width, frame.height));
+    }
+  }
+  return results;
+}
+
+async function run(options: CliOptions): Promise<number> {
+  await checkPathsExist(options.paths);
+  const modelsDir = resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
+  const backend = await initBackend(options.backend, wasmDistFolder());
+  let models: LoadedModels;
+  try {
+    models = await loadModels(async (path) => new Uint8Array(await readFile(join(modelsDir, path))));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    process.stderr.write(
+      missing
+        ? `bonelens: no models in ${modelsDir} (${messageOf(error)}); export them first (training/export.py) or pass --models <dir>\n`
+        : `bonelens: cannot load the models in ${modelsDir}: ${messageOf(error)}\n`,
+    );
+    return 1;
+  }
+  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}\n`);
+
+  const classes = models.manifest.models[models.manifest.bodyPart.model].classes;
+  if (options.csv) process.stdout.write(`${csvHeader(classes)}\n`);
+  const counts = new Map<string, number>();
+  for await (const path of imageFiles(options.paths)) {
+    for (const result of await analyzeFile(path, models)) {
+      counts.set(result.decision, (counts.get(result.decision) ?? 0) + 1);
+      process.stdout.write(`${options.csv ? csvRow(result, classes) : jsonRow(result, options.heatmap)}\n`);
+    }
+  }
+  disposeModels(models);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const summary = [...counts].map(([decision, n]) => `${n} ${decision}`).join(', ');
+  process.stderr.write(`bonelens: ${total} image${total === 1 ? '' : 's'}${summary ? `: ${summary}` : ''}\n`);
+  return 0;
+}
+
+async function main(): Promise<void> {
+  // a closed pipe (e.g. `| head`) ends the run quietly
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+    if (options.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    await checkPathsExist(options.paths);
+  } catch (error) {
+    if (!(error instanceof UsageError) && !/^no such file or folder/.test(messageOf(error))) throw error;
+    process.stderr.write(`bonelens: ${messageOf(error)}\nRun "npm run predict -- --help" for usage.\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.exitCode = await run(options);
+}
+
+await main();

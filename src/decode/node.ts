@@ -1,0 +1,91 @@
+// Node-side decoding of a file's bytes to the pipeline's grayscale frames (sharp for raster formats,
+// a pure decoder for BMP, the project's DICOM decoder for DICOM). Browser code decodes elsewhere.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp, { type Sharp } from 'sharp';
+import type { GrayImage } from '../pipeline/types';
+import { gray16ToGray, rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
+import { decodeBmp } from '../pipeline/bmp';
+
+/** sharp refuses inputs above this many pixels before decoding them (decompression-bomb guard). */
+export const MAX_INPUT_PIXELS = 16_384 * 16_384;
+/** Larger images are first downscaled by sharp so the long side is at most this (aspect kept). */
+export const MAX_DECODED_SIDE = 4096;
+
+const FORMAT_NAMES: Record<ImageFormat, string> = {
+  png: 'PNG', jpeg: 'JPEG', webp: 'WebP', bmp: 'BMP', gif: 'GIF', dicom: 'DICOM', unknown: 'image',
+};
+
+export interface DecodedFile {
+  format: ImageFormat;
+  /** one frame per image; several for multi-frame DICOM */
+  frames: GrayImage[];
+}
+
+interface DicomModule {
+  decodeDicomFile(bytes: Uint8Array): Promise<{ frames: GrayImage[] } & Record<string, unknown>>;
+}
+
+// Resolved at run time so the CLI works before the DICOM decoder lands (its engineer owns that folder).
+const DICOM_MODULE_URL = new URL('../pipeline/dicom/index.ts', import.meta.url);
+
+async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
+  if (DICOM_MODULE_URL.protocol === 'file:' && !existsSync(fileURLToPath(DICOM_MODULE_URL))) {
+    throw new Error('DICOM support not available yet');
+  }
+  const dicom = (await import(/* @vite-ignore */ DICOM_MODULE_URL.href)) as DicomModule;
+  const { frames } = await dicom.decodeDicomFile(bytes);
+  if (frames.length === 0) throw new Error('DICOM file holds no image frames');
+  return frames;
+}
+
+function sharpMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').trim() || 'unreadable';
+}
+
+async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
+  const oriented = input.rotate().resize(MAX_DECODED_SIDE, MAX_DECODED_SIDE, { fit: 'inside', withoutEnlargement: true });
+  const meta = await input.metadata();
+  const colourChannels = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0);
+  if (meta.depth === 'ushort' && colourChannels === 1) {
+    const { data, info } = await oriented.extractChannel(0).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const values = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    return gray16ToGray(values, info.width, info.height);
+  }
+  const { data, info } = await oriented
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 4) throw new Error(`unexpected ${info.channels}-channel decode`);
+  return rgbaToGray(data, info.width, info.height);
+}
+
+/**
+ * Decodes a file's bytes (format sniffed from its content, never its name). Throws an Error with a
+ * short human-readable message for empty, unrecognised, corrupt or oversized files.
+ */
+export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
+  if (bytes.length === 0) throw new Error('empty file');
+  const format = sniffFormat(bytes);
+  if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
+  if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
+  try {
+    if (format === 'bmp') {
+      const { width, height, rgba } = decodeBmp(bytes);
+      const input = sharp(rgba, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS });
+      return { format, frames: [await decodeWithSharp(input)] };
+    }
+    // pages: 1 -> the first frame of an animated GIF or WebP
+    const input = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', pages: 1 });
+    return { format, frames: [await decodeWithSharp(input)] };
+  } catch (error) {
+    const message = sharpMessage(error);
+    if (/pixel limit/i.test(message)) {
+      throw new Error(`image too large (over ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels)`);
+    }
+    if (message.startsWith(`corrupt ${FORMAT_NAMES[format]}`) || message.startsWith('unsupported')) throw new Error(message);
+    throw new Error(`corrupt ${FORMAT_NAMES[format]}: ${message}`);
+  }
+}

@@ -1,0 +1,54 @@
+// The decision rules of docs/manifest.md: stage-1 acceptance and the threshold tier.
+import type { Manifest, Thresholds } from './manifest';
+
+export type Tier = 'normal' | 'uncertain' | 'abnormal';
+
+export function softmax(logits: ArrayLike<number>): number[] {
+  const values = Array.from(logits);
+  const max = Math.max(...values);
+  const exps = values.map((v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+export function sigmoid(logit: number): number {
+  return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+export type BodyPartCall =
+  | { accepted: true; part: string; classIndex: number; probability: number }
+  | { accepted: false; part: string; classIndex: number; probability: number; reason: string };
+
+/** Stage 1: accepted only when the argmax class is supported and its probability reaches minConfidence. */
+export function decideBodyPart(probabilities: readonly number[], classes: readonly string[], rule: Manifest['bodyPart']): BodyPartCall {
+  const classIndex = argmax(probabilities);
+  const part = classes[classIndex];
+  const probability = probabilities[classIndex];
+  const percent = (p: number) => `${(p * 100).toFixed(0)}%`;
+  if (!rule.supported.includes(part)) {
+    return {
+      accepted: false, part, classIndex, probability,
+      reason: `not a supported radiograph (looks like ${part.replace(/_/g, ' ')}, ${percent(probability)}; supported: ${rule.supported.join(', ')})`,
+    };
+  }
+  if (probability < rule.minConfidence) {
+    return {
+      accepted: false, part, classIndex, probability,
+      reason: `body part unclear (${part} at ${percent(probability)}, below the ${percent(rule.minConfidence)} needed)`,
+    };
+  }
+  return { accepted: true, part, classIndex, probability };
+}
+
+/** p < low: normal; p >= high: abnormal; otherwise uncertain. */
+export function tierOf(probability: number, thresholds: Thresholds): Tier {
+  if (probability < thresholds.low) return 'normal';
+  if (probability >= thresholds.high) return 'abnormal';
+  return 'uncertain';
+}

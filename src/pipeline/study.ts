@@ -1,0 +1,34 @@
+// Study aggregation (MURA's rule): a study's probability is the mean of its images' abnormal probabilities.
+import type { Manifest } from './manifest';
+import type { ImageResult, StudyResult } from './types';
+import { tierOf } from './decision';
+
+/**
+ * Groups the analysed images (unsupported and failed ones are left out) into studies of one body part.
+ * `studyOf` names the study an image belongs to; by default all images of a body part form one study.
+ * Studies come in the order their first image appears.
+ */
+export function groupStudies(
+  results: ImageResult[],
+  manifest: Manifest,
+  studyOf: (r: ImageResult) => string = () => '',
+): StudyResult[] {
+  const groups = new Map<string, { bodyPart: string; files: string[]; probabilities: number[] }>();
+  for (const result of results) {
+    if (result.bodyPart === null || result.abnormalProbability === null) continue;
+    const key = JSON.stringify([studyOf(result), result.bodyPart]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { bodyPart: result.bodyPart, files: [], probabilities: [] };
+      groups.set(key, group);
+    }
+    group.files.push(result.file);
+    group.probabilities.push(result.abnormalProbability);
+  }
+  return [...groups.values()].map(({ bodyPart, files, probabilities }) => {
+    const thresholds = manifest.thresholds[bodyPart];
+    if (!thresholds) throw new Error(`no thresholds for body part "${bodyPart}" in the manifest`);
+    const abnormalProbability = probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
+    return { bodyPart, files, abnormalProbability, decision: tierOf(abnormalProbability, thresholds) };
+  });
+}
