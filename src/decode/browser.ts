@@ -1,0 +1,111 @@
+// Turns the bytes of a dropped file into the 8-bit grayscale image the pipeline expects, in a Web Worker
+// (createImageBitmap + OffscreenCanvas; DICOM through the pipeline's own decoder). Every failure is a
+// DecodeError whose message is written for the person who dropped the file.
+import { rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
+import type { GrayImage } from '../pipeline/types';
+import { fitWithin, imageDimensions, type Dimensions } from './dimensions';
+
+export class DecodeError extends Error {
+  override name = 'DecodeError';
+}
+
+export interface DecodedImage {
+  image: GrayImage;
+  format: ImageFormat;
+  /** the stored size, before any downscaling for memory */
+  original: Dimensions;
+}
+
+/** Long side of the pixels we read from a raster image; larger images are decoded straight to this size. */
+export const MAX_DECODE_SIDE = 4096;
+
+const MIME: Partial<Record<ImageFormat, string>> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  gif: 'image/gif',
+};
+
+async function decodeDicom(bytes: Uint8Array): Promise<GrayImage> {
+  // its own chunk (with its WASM codecs), loaded only when a DICOM file arrives
+  const { decodeDicomFile } = await import('../pipeline/dicom/index');
+  let frames: GrayImage[];
+  try {
+    ({ frames } = await decodeDicomFile(bytes));
+  } catch (error) {
+    throw new DecodeError(`could not read this DICOM file: ${error instanceof Error ? error.message : error}`);
+  }
+  // a multi-frame file holds several views; the first one is analysed
+  const first = frames[0];
+  if (!first) throw new DecodeError('this DICOM file holds no image frames');
+  return first;
+}
+
+async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[format] });
+  const stored = imageDimensions(bytes, format);
+  const options: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
+  const target = stored && fitWithin(stored, maxSide);
+  const needsDownscale = stored && target && (target.width < stored.width || target.height < stored.height);
+  const sized: ImageBitmapOptions = needsDownscale
+    ? { ...options, resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'high' }
+    : options;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, sized);
+  } catch {
+    throw new DecodeError(`could not decode this ${format.toUpperCase()} file: it is corrupt or truncated`);
+  }
+  const original = stored ?? { width: bitmap.width, height: bitmap.height };
+  try {
+    if (Math.max(bitmap.width, bitmap.height) > maxSide) {
+      // the header did not tell the size; shrink now, still before reading any pixels
+      const smaller = fitWithin(bitmap, maxSide);
+      const resized = await createImageBitmap(bitmap, { resizeWidth: smaller.width, resizeHeight: smaller.height, resizeQuality: 'high' });
+      bitmap.close();
+      bitmap = resized;
+    }
+    const { width, height } = bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new DecodeError('this browser cannot read image pixels (no 2D canvas in workers)');
+    context.drawImage(bitmap, 0, 0);
+    const rgba = context.getImageData(0, 0, width, height).data;
+    return { image: rgbaToGray(rgba, width, height), format, original };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Decodes a file's bytes to grayscale; throws DecodeError with a reason a person can act on. */
+export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
+  const format = sniffFormat(bytes);
+  if (format === 'unknown') {
+    throw new DecodeError('not an image: the contents are not PNG, JPEG, WebP, BMP, GIF or DICOM, whatever the file name says');
+  }
+  if (format === 'dicom') {
+    const image = await decodeDicom(bytes);
+    return { image, format, original: { width: image.width, height: image.height } };
+  }
+  return decodeRaster(bytes, format, maxSide);
+}
+
+/** A downscaled bitmap of the grayscale image (what the model saw), to show on the page. */
+export async function previewBitmap(image: GrayImage, maxSide: number): Promise<ImageBitmap> {
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let i = 0; i < image.data.length; i++) {
+    const v = image.data[i]!;
+    rgba[4 * i] = v;
+    rgba[4 * i + 1] = v;
+    rgba[4 * i + 2] = v;
+    rgba[4 * i + 3] = 255;
+  }
+  const size = fitWithin(image, maxSide);
+  return createImageBitmap(new ImageData(rgba, image.width, image.height), {
+    resizeWidth: size.width,
+    resizeHeight: size.height,
+    resizeQuality: 'medium',
+  });
+}

@@ -1,0 +1,39 @@
+// The typed messages between the page and the analysis worker.
+import type { BackendName } from '../models/backend';
+import type { Manifest } from '../pipeline/manifest';
+import type { ImageResult } from '../pipeline/types';
+
+export type BackendChoice = BackendName | 'auto';
+
+export interface InitOptions {
+  backend: BackendChoice;
+  /** absolute URL of the models folder (ends with '/') */
+  modelsUrl: string;
+  /** absolute URL of the folder with the tfjs-backend-wasm binaries (ends with '/') */
+  wasmUrl: string;
+}
+
+export interface InitReply {
+  backend: BackendName;
+  manifest: Manifest;
+  /** manifest.json exactly as shipped, for the model card (it renders every field, typed or not) */
+  manifestJson: Record<string, unknown>;
+}
+
+export interface AnalyzeReply {
+  result: ImageResult;
+  /** the grayscale image the model saw, downscaled for display; null when the file could not be decoded */
+  preview: ImageBitmap | null;
+  /** true when the image was larger than the decode cap and was analysed downscaled */
+  downscaled: boolean;
+  milliseconds: number;
+}
+
+export interface WorkerApi {
+  init(options: InitOptions): Promise<InitReply>;
+  analyze(file: Blob, name: string): Promise<AnalyzeReply>;
+}
+
+export type WorkerEvent =
+  | { type: 'backend'; backend: BackendName }
+  | { type: 'modelProgress'; loadedBytes: number; totalBytes: number };
