@@ -22,7 +22,13 @@ function fetchFrom(baseUrl: string) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not load the model file ${path} (HTTP ${response.status})`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (path === MANIFEST_FILE) manifestJson = JSON.parse(new TextDecoder().decode(bytes));
+    if (path === MANIFEST_FILE) {
+      try {
+        manifestJson = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        manifestJson = {}; // loadModels reports the invalid JSON with its own, clearer message
+      }
+    }
     return bytes;
   };
 }

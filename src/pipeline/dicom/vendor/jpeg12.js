@@ -1,4 +1,4 @@
-// Baseline/extended (8 and 12-bit) JPEG decoder, copied unchanged from @cornerstonejs/dicom-image-loader 5.14.0
+// Baseline/extended (8 and 12-bit) JPEG decoder, copied (one fix, marked BoneLens) from @cornerstonejs/dicom-image-loader 5.14.0
 // (dist/esm/codecs/jpeg.js, MIT licence, (c) 2014 Chris Hafey), which derives from Mozilla pdf.js jpg.js
 // (Apache-2.0). Used only for JPEG Extended streams of more than 8 bits, which libjpeg-turbo-8bit cannot read.
 /* eslint-disable */
@@ -424,16 +424,14 @@ function quantizeAndInverse(component, blockBufferOffset, p) {
         p[3 * 8 + col] = v3 + v4;
         p[4 * 8 + col] = v3 - v4;
     }
+    // BoneLens fix: the level shift is 2^(P-1) (times the IDCT's scale of 16, plus 8 to round), not 2056 scaled
+    // by (2^P - 1) / 255, which added about 15 to every 12-bit sample (checked against dcmtk's dcmdjpeg).
+    var maxSample = Math.round(255 / component.bitConversion);
+    var offset = (maxSample + 1) * 8 + 8;
     for (i = 0; i < 64; ++i) {
         var index = blockBufferOffset + i;
-        var q = p[i];
-        q =
-            q <= -2056 / component.bitConversion
-                ? 0
-                : q >= 2024 / component.bitConversion
-                    ? 255 / component.bitConversion
-                    : (q + 2056 / component.bitConversion) >> 4;
-        component.blockData[index] = q;
+        var q = (p[i] + offset) >> 4;
+        component.blockData[index] = q < 0 ? 0 : q > maxSample ? maxSample : q;
     }
 }
 function buildComponentData(frame, component) {
