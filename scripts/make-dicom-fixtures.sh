@@ -86,4 +86,26 @@ dcmconv +te "$WORK/rgb.dcm" "$OUT/hand_rgb_explicit_le.dcm"
 gdcmconv --raw --planar-configuration 1 "$OUT/hand_rgb_explicit_le.dcm" "$OUT/hand_rgb_planar.dcm"
 dcmcjpeg +eb +q 95 "$OUT/hand_rgb_explicit_le.dcm" "$OUT/hand_rgb_jpeg_baseline_ybr.dcm"
 
+# 6. Objects without pixels: an encapsulated PDF and a basic text Structured Report.
+printf '%s\n' '%PDF-1.1' '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj' \
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj' 'trailer << /Root 1 0 R >>' '%%EOF' > "$WORK/report.pdf"
+pdf2dcm "${IDENTITY[@]}" +t "Fixture report" "$WORK/report.pdf" "$OUT/report_encapsulated_pdf.dcm"
+cat > "$WORK/sr.dump" <<'DUMP'
+(0002,0010) UI =LittleEndianExplicit
+(0008,0016) UI =BasicTextSRStorage
+(0008,0018) UI [1.2.826.0.1.3680043.10.1126.1]
+(0008,0060) CS [SR]
+(0010,0010) PN [Fixture^Confidential]
+(0020,000d) UI [1.2.826.0.1.3680043.10.1126.2]
+(0020,000e) UI [1.2.826.0.1.3680043.10.1126.3]
+(0040,a040) CS [CONTAINER]
+(0040,a050) CS [SEPARATE]
+DUMP
+dump2dcm +te "$WORK/sr.dump" "$OUT/report_basic_text_sr.dcm"
+
+# 7. What the tools' own decoders make of the lossy files, to check ours against them.
+dcmdjpeg "$OUT/hand8_jpeg_baseline.dcm" "$OUT/hand8_jpeg_baseline_by_dcmdjpeg.dcm"
+dcmdjpeg "$OUT/hand12_jpeg_extended.dcm" "$OUT/hand12_jpeg_extended_by_dcmdjpeg.dcm"
+gdcmconv --raw "$OUT/hand8_j2k_lossy.dcm" "$OUT/hand8_j2k_lossy_by_gdcmconv.dcm"
+
 ls -l "$OUT"
