@@ -77,6 +77,13 @@ export function meanAbsoluteDifference(a: ArrayLike<number>, b: ArrayLike<number
   return sum / a.length;
 }
 
+/** Mean of b - a: a systematic offset that an average of absolute errors would hide. */
+export function meanDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += b[i] - a[i];
+  return sum / a.length;
+}
+
 export function maxAbsoluteDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
