@@ -1,0 +1,85 @@
+"""Write exporter test cases: each a small graph exported by our exporter from PyTorch modules with random
+weights, a random input, and the output PyTorch itself computes. test/unit/exporter.test.ts loads every case
+in TF.js and compares.   usage: make_op_cases.py OUT_DIR"""
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from model import RadiographNet, cam  # noqa: E402
+from tfjs_graph import Graph, export_network, fold_bn  # noqa: E402
+
+torch.manual_seed(0)
+out = Path(sys.argv[1])
+cases = []
+
+
+def randomise_bn(module):
+    for m in module.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.3, 0.3)
+    return module.eval()
+
+
+def save(name, graph, outputs, x_nchw, expected, mode="none", tolerance=None):
+    graph.save(out / name, {k: k for k in outputs}, mode)
+    x = x_nchw.permute(0, 2, 3, 1).contiguous()
+    (out / name / "input.bin").write_bytes(x.numpy().astype(np.float32).tobytes())
+    exp = {k: v.permute(0, 2, 3, 1).contiguous() if v.dim() == 4 else v for k, v in expected.items()}
+    cases.append({"name": name, "inputShape": list(x.shape), "quantization": mode,
+                  "tolerance": tolerance or {"relative": 1e-4},
+                  "expected": {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in exp.items()}})
+
+
+def single_conv(name, cin, cout, size, stride, relu, with_bn):
+    conv = nn.Conv2d(cin, cout, 3, stride, 1, bias=not with_bn)
+    layers = [conv] + ([randomise_bn(nn.BatchNorm2d(cout))] if with_bn else []) + ([nn.ReLU()] if relu else [])
+    ref = nn.Sequential(*layers).eval()
+    g = Graph("image", size, cin)
+    w, b = fold_bn(conv, layers[1]) if with_bn else (conv.weight.detach(), conv.bias.detach())
+    g.conv("y", "image", w, b, stride=stride, pad=1, relu=relu)
+    x = torch.randn(1, cin, size, size)
+    with torch.no_grad():
+        save(name, g, ["y"], x, {"y": ref(x)})
+
+
+single_conv("conv3x3_stride1_relu", 3, 8, 9, 1, True, False)
+single_conv("conv3x3_stride2_even_input_padding", 2, 4, 8, 2, False, False)
+single_conv("conv3x3_stride2_odd_input_padding", 2, 4, 9, 2, True, False)
+single_conv("conv_batchnorm_folded", 4, 6, 10, 1, True, True)
+
+# residual add + relu
+a, b = nn.Conv2d(3, 5, 3, 1, 1), nn.Conv2d(5, 5, 3, 1, 1)
+g = Graph("image", 7, 3)
+ya = g.conv("a", "image", a.weight.detach(), a.bias.detach(), 1, 1, relu=True)
+yb = g.conv("b", ya, b.weight.detach(), b.bias.detach(), 1, 1, relu=False)
+g.op("y", "Relu", [g.op("sum", "AddV2", [ya, yb])])
+x = torch.randn(1, 3, 7, 7)
+with torch.no_grad():
+    h = torch.relu(a(x))
+    save("residual_add_relu", g, ["y"], x, {"y": torch.relu(h + b(h))})
+
+# the whole network, float32 and quantised
+net = randomise_bn(RadiographNet(5, (8, 8, 16, 16, 24)))
+x = torch.randn(1, 1, 64, 64)
+with torch.no_grad():
+    feats = net.features(x)
+    for head_name, head in (("bodypart", net.bodypart), ("abnormality", net.abnormality)):
+        logits = head(feats.mean((2, 3)))
+        c = cam(feats, head)
+        for mode, tol in (("none", {"relative": 1e-4}), ("float16", {"probability": 0.02}), ("uint8", {"probability": 0.05})):
+            g = export_network(net, head, 1.0, 64)
+            save(f"network_{head_name}_{mode}", g, ["logits", "cam"], x, {"logits": logits, "cam": c}, mode, tol)
+        # temperature folding: logits / T
+        g = export_network(net, head, 2.0, 64)
+        save(f"network_{head_name}_temperature2", g, ["logits", "cam"], x, {"logits": logits / 2, "cam": c / 2})
+
+(out / "cases.json").write_text(json.dumps(cases))
+print(f"wrote {len(cases)} cases to {out}")

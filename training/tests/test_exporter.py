@@ -1,0 +1,49 @@
+"""Exporter checks that need only PyTorch: batch-norm folding and the reference executor."""
+import sys
+import unittest
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from model import RadiographNet, cam  # noqa: E402
+from tfjs_graph import export_network, fold_bn  # noqa: E402
+
+
+class ExporterTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+
+    def test_batchnorm_folds_into_convolution(self):
+        conv, bn = nn.Conv2d(3, 4, 3, 1, 1, bias=False), nn.BatchNorm2d(4)
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.5, 2)
+        bn.eval()
+        x = torch.randn(2, 3, 8, 8)
+        w, b = fold_bn(conv, bn)
+        torch.testing.assert_close(nn.functional.conv2d(x, w, b, padding=1), bn(conv(x)), rtol=1e-5, atol=1e-5)
+
+    def test_exported_graph_reproduces_the_network_and_its_cam(self):
+        net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
+        x = torch.randn(2, 1, 64, 64)
+        g = export_network(net, net.bodypart, 1.0, 64)
+        logits, c = g.run(x.permute(0, 2, 3, 1), ["logits", "cam"])
+        with torch.no_grad():
+            torch.testing.assert_close(logits, net(x)[0], rtol=1e-4, atol=1e-5)
+            torch.testing.assert_close(c, cam(net.features(x), net.bodypart).permute(0, 2, 3, 1), rtol=1e-4, atol=1e-5)
+            # logits are the cam's spatial mean plus the bias: the heatmap explains the score
+            torch.testing.assert_close(logits, c.mean((1, 2)) + net.bodypart.bias, rtol=1e-4, atol=1e-5)
+
+    def test_quantisation_dequantises_close_to_float(self):
+        net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
+        g = export_network(net, net.bodypart, 1.0, 64)
+        for mode, tol in (("float16", 1e-3), ("uint8", 1e-2)):
+            data, deq, specs = g.quantised(mode)
+            self.assertEqual(len(specs), len(g.weights))
+            for name, w in g.weights.items():
+                self.assertLessEqual(float(abs(deq[name] - w).max()), tol * max(1.0, float(abs(w).max())), name)
+
+
+if __name__ == "__main__":
+    unittest.main()
