@@ -81,7 +81,9 @@ async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: num
 /** Decodes a file's bytes to grayscale; throws DecodeError with a reason a person can act on. */
 export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
   if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
-  const format = sniffFormat(bytes);
+  let format = sniffFormat(bytes);
+  // a DICOM dataset written without the 128-byte preamble has no magic number: the DICOM parser decides
+  if (format === 'unknown' && (await import('../pipeline/dicom/index')).isDicom(bytes)) format = 'dicom';
   if (format === 'unknown') {
     throw new DecodeError('not an image: the contents are not PNG, JPEG, WebP, BMP, GIF or DICOM, whatever the file name says');
   }

@@ -24,17 +24,21 @@ export interface DecodedFile {
 
 interface DicomModule {
   decodeDicomFile(bytes: Uint8Array): Promise<{ frames: GrayImage[] } & Record<string, unknown>>;
+  isDicom(bytes: Uint8Array): boolean;
 }
 
 // Resolved at run time so the CLI works before the DICOM decoder lands (its engineer owns that folder).
 const DICOM_MODULE_URL = new URL('../pipeline/dicom/index.ts', import.meta.url);
 
-async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
+async function dicomModule(): Promise<DicomModule> {
   if (DICOM_MODULE_URL.protocol === 'file:' && !existsSync(fileURLToPath(DICOM_MODULE_URL))) {
     throw new Error('DICOM support not available yet');
   }
-  const dicom = (await import(/* @vite-ignore */ DICOM_MODULE_URL.href)) as DicomModule;
-  const { frames } = await dicom.decodeDicomFile(bytes);
+  return (await import(/* @vite-ignore */ DICOM_MODULE_URL.href)) as DicomModule;
+}
+
+async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
+  const { frames } = await (await dicomModule()).decodeDicomFile(bytes);
   if (frames.length === 0) throw new Error('DICOM file holds no image frames');
   return frames;
 }
@@ -68,7 +72,9 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
  */
 export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
   if (bytes.length === 0) throw new Error('empty file');
-  const format = sniffFormat(bytes);
+  const sniffed = sniffFormat(bytes);
+  // a DICOM dataset written without the 128-byte preamble has no magic number: the DICOM parser decides
+  const format = sniffed === 'unknown' && (await dicomModule()).isDicom(bytes) ? 'dicom' : sniffed;
   if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
   if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
   try {
