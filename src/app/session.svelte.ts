@@ -6,7 +6,7 @@ import type { Manifest } from '../pipeline/manifest';
 import { groupStudies } from '../pipeline/study';
 import type { ImageResult, StudyResult } from '../pipeline/types';
 import type { AnalyzeReply, BackendChoice, WorkerApi, WorkerEvent } from '../worker/protocol';
-import { connect } from '../worker/rpc';
+import { connect, WorkerStopped } from '../worker/rpc';
 import { modelsUrl, wasmUrl } from './paths';
 import { loadBackendChoice, saveBackendChoice } from './settings';
 
@@ -35,10 +35,16 @@ export class Session {
   manifest = $state.raw<Manifest | null>(null);
   manifestJson = $state.raw<Record<string, unknown> | null>(null);
   entries = $state<Entry[]>([]);
-  /** files finished and files in the current batch (both reset when the queue drains) */
-  batch = $state({ done: 0, total: 0 });
+  /** files finished since the queue was last empty */
+  #finishedInBatch = $state(0);
+  /** progress of the current batch: i of n */
+  batch = $derived.by(() => {
+    const waiting = this.entries.filter((e) => e.status !== 'done').length;
+    return { done: this.#finishedInBatch, total: waiting ? this.#finishedInBatch + waiting : 0 };
+  });
 
   #worker: Worker | null = null;
+  #stopWorker = new AbortController();
   #ready: Promise<WorkerApi> | null = null;
   #nextId = 0;
   #nextDrop = 0;
@@ -59,6 +65,8 @@ export class Session {
   /** Starts (or restarts) the worker with the chosen backend and loads the models. */
   start(): Promise<WorkerApi> {
     this.#worker?.terminate();
+    this.#stopWorker.abort();
+    this.#stopWorker = new AbortController();
     this.backend = null;
     this.model = { phase: 'starting' };
     const worker = new Worker(new URL('../worker/analysis.worker.ts', import.meta.url), {
@@ -66,7 +74,7 @@ export class Session {
       name: 'bonelens-analysis',
     });
     this.#worker = worker;
-    const api = connect<WorkerApi, WorkerEvent>(worker, (event) => this.#onEvent(event));
+    const api = connect<WorkerApi, WorkerEvent>(worker, (event) => this.#onEvent(event), this.#stopWorker.signal);
     const ready = api
       .init({ backend: this.backendChoice, modelsUrl: modelsUrl(), wasmUrl: wasmUrl() })
       .then((reply) => {
@@ -77,6 +85,7 @@ export class Session {
         return api;
       })
       .catch((error: unknown) => {
+        if (error instanceof WorkerStopped) throw error; // replaced by a newer worker: its state wins
         this.model = { phase: 'failed', reason: error instanceof Error ? error.message : String(error) };
         throw error;
       });
@@ -91,7 +100,8 @@ export class Session {
   chooseBackend(choice: BackendChoice): void {
     this.backendChoice = choice;
     saveBackendChoice(choice);
-    void this.start().then(() => this.reanalyse(), () => {});
+    void this.start().catch(() => {});
+    this.reanalyse();
   }
 
   /** Queues files dropped together; they are analysed one at a time, each result shown when ready. */
@@ -104,7 +114,6 @@ export class Session {
     }
     if (added.length === 0) return;
     this.entries.push(...added.map((a) => a.entry));
-    this.batch.total += added.length;
     for (const { entry, file } of added) this.#files.set(entry.id, file);
     void this.#drain();
   }
@@ -121,12 +130,11 @@ export class Session {
 
   /** Runs every kept file again (after a backend change), keeping the drop groups. */
   reanalyse(): void {
-    const done = this.entries.filter((entry) => entry.status === 'done');
-    for (const entry of done) {
+    for (const entry of this.entries) {
       entry.status = 'queued';
       entry.reply = null;
     }
-    this.batch = { done: 0, total: this.entries.filter((e) => e.status !== 'done').length };
+    this.#finishedInBatch = 0;
     void this.#drain();
   }
 
@@ -142,17 +150,24 @@ export class Session {
         if (!entry) break;
         const file = this.#files.get(entry.id);
         entry.status = 'analysing';
-        entry.reply = await this.#analyse(file, entry.name);
+        const reply = await this.#analyse(file, entry.name);
+        if (entry.status !== 'analysing') continue; // re-queued meanwhile (backend switch)
+        if (reply === null) {
+          entry.status = 'queued'; // the worker was replaced mid-call: run it again on the new one
+          continue;
+        }
+        entry.reply = reply;
         entry.status = 'done';
-        this.batch.done += 1;
+        this.#finishedInBatch += 1;
       }
     } finally {
       this.#draining = false;
-      this.batch = { done: 0, total: 0 };
+      this.#finishedInBatch = 0;
     }
   }
 
-  async #analyse(file: File | undefined, name: string): Promise<AnalyzeReply> {
+  /** The reply for one file, or null when the worker was stopped before it answered. */
+  async #analyse(file: File | undefined, name: string): Promise<AnalyzeReply | null> {
     const failed = (reason: string): AnalyzeReply => ({
       result: errorResult(name, reason),
       preview: null,
@@ -164,6 +179,7 @@ export class Session {
       const api = await (this.#ready ?? this.start());
       return await api.analyze(file, name);
     } catch (error) {
+      if (error instanceof WorkerStopped) return null;
       return failed(`the models could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

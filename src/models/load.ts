@@ -2,7 +2,7 @@
 // with backend.ts, that touches TF.js; shared by the browser worker and the Node CLI.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { parseManifest, type ModelSpec } from '../pipeline/manifest';
+import { parseManifestText, type ModelSpec } from '../pipeline/manifest';
 import type { Classifier, LoadedModels } from '../pipeline/analyze';
 
 export type ReadFile = (pathRelativeToModelsDir: string) => Promise<Uint8Array>;
@@ -113,13 +113,7 @@ export async function loadModels(
   onProgress?: (loadedBytes: number, totalBytes: number) => void,
 ): Promise<LoadedModels> {
   const manifestBytes = await readFile('manifest.json');
-  let manifestJson: unknown;
-  try {
-    manifestJson = JSON.parse(new TextDecoder().decode(manifestBytes));
-  } catch (e) {
-    throw new Error(`manifest.json is not valid JSON: ${(e as Error).message}`);
-  }
-  const manifest = parseManifest(manifestJson);
+  const manifest = parseManifestText(new TextDecoder().decode(manifestBytes));
 
   const verified = new Map<string, Uint8Array>();
   async function readVerified(path: string, spec: ModelSpec, modelName: string): Promise<Uint8Array> {

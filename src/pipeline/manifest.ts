@@ -226,3 +226,23 @@ export function parseManifest(json: unknown): Manifest {
     intendedUse: root.intendedUse === undefined ? '' : string(root.intendedUse, 'manifest.intendedUse'),
   };
 }
+
+const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g;
+
+/**
+ * Parses the text of manifest.json. Python's json module writes NaN / Infinity for undefined metrics;
+ * those (outside strings) are read as null rather than failing the whole app.
+ */
+export function parseManifestText(text: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (first) {
+    try {
+      json = JSON.parse(text.replace(STRING_OR_NON_FINITE, (token) => (token.startsWith('"') ? token : 'null')));
+    } catch {
+      throw new ManifestError(`manifest.json is not valid JSON: ${(first as Error).message}`);
+    }
+  }
+  return parseManifest(json);
+}

@@ -15,6 +15,14 @@ interface Endpoint {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
+/** The call was cut short because the worker was stopped (e.g. to switch backends). */
+export class WorkerStopped extends Error {
+  override name = 'WorkerStopped';
+  constructor() {
+    super('the worker was stopped');
+  }
+}
+
 const transfers = new WeakMap<object, Transferable[]>();
 
 /** Marks parts of a return value to be moved, not copied, to the other side. */
@@ -37,15 +45,23 @@ export function expose<E>(api: object, scope: Endpoint): (event: E) => void {
       reply = { kind: 'reply', id: data.id, ok: false, error: error instanceof Error ? error.message : String(error) };
     }
     const value = reply.ok ? reply.value : null;
-    scope.postMessage(reply, (value && typeof value === 'object' && transfers.get(value)) || []);
+    const transfer = value !== null && typeof value === 'object' ? transfers.get(value) : undefined;
+    scope.postMessage(reply, transfer ?? []);
   });
   return (event: E) => scope.postMessage({ kind: 'event', event } satisfies EventMessage<E>);
 }
 
-/** Page side: a proxy whose methods call the worker; `onEvent` receives what the worker pushes. */
-export function connect<A extends object, E>(worker: Endpoint, onEvent: (event: E) => void): A {
+/**
+ * Page side: a proxy whose methods call the worker; `onEvent` receives what the worker pushes.
+ * Aborting `signal` (when the worker is terminated) rejects the calls still waiting for a reply.
+ */
+export function connect<A extends object, E>(worker: Endpoint, onEvent: (event: E) => void, signal?: AbortSignal): A {
   let nextId = 0;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  signal?.addEventListener('abort', () => {
+    for (const call of pending.values()) call.reject(new WorkerStopped());
+    pending.clear();
+  });
   worker.addEventListener('message', ({ data }: MessageEvent<ReplyMessage | EventMessage<E>>) => {
     if (data?.kind === 'event') return onEvent(data.event);
     if (data?.kind !== 'reply') return;
@@ -56,6 +72,7 @@ export function connect<A extends object, E>(worker: Endpoint, onEvent: (event: 
   });
   const call = (method: string, args: unknown[]) =>
     new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new WorkerStopped());
       const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.postMessage({ kind: 'call', id, method, args } satisfies CallMessage);

@@ -1,0 +1,74 @@
+// Files the app cannot or must not analyse each get their own message, and never stop the rest of a batch.
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import { FIXTURES, cardFor, decisions, dropFiles, fixtureFile, openApp, requireModels, type DroppedFile } from './helpers';
+
+test.beforeEach(requireModels);
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const HUGE_SIDE = 12000;
+
+function pseudoRandomBytes(count: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(count);
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  return bytes;
+}
+
+async function brokenFiles(): Promise<Record<string, DroppedFile>> {
+  const elbow = await fixtureFile(FIXTURES.elbow);
+  const png = await sharp(FIXTURES.elbow).png().toBuffer();
+  return {
+    empty: { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
+    // a real PNG header followed by garbage instead of its image data
+    corruptPng: { name: 'corrupt.png', mimeType: 'image/png', buffer: Buffer.concat([png.subarray(0, 33), pseudoRandomBytes(4096, 1)]) },
+    // a JPEG start-of-image marker, then garbage
+    corruptJpeg: { name: 'corrupt.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([elbow.buffer.subarray(0, 2), pseudoRandomBytes(4096, 2)]) },
+    textAsPng: { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('Patient notes: not an image at all.\n'.repeat(20)) },
+  };
+}
+
+test('broken files, a huge image, a photo and an unsupported radiograph each get their own message', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  const broken = await brokenFiles();
+  expect(broken.corruptPng.buffer.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  const huge: DroppedFile = {
+    name: 'huge-12000.png',
+    mimeType: 'image/png',
+    buffer: await sharp({ create: { width: HUGE_SIDE, height: HUGE_SIDE, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .png()
+      .toBuffer(),
+  };
+  const elbow = await fixtureFile(FIXTURES.elbow);
+  const photo = await fixtureFile(FIXTURES.colourPhoto);
+  const chest = await fixtureFile(FIXTURES.chest);
+
+  await dropFiles(page, [broken.empty!, elbow, broken.corruptPng!, photo, broken.corruptJpeg!, broken.textAsPng!, huge, chest]);
+  await decisions(page, 8);
+
+  const expectations: [DroppedFile, RegExp, RegExp][] = [
+    [broken.empty!, /^error$/, /empty file/],
+    [broken.corruptPng!, /^error$/, /could not decode this PNG file/],
+    [broken.corruptJpeg!, /^error$/, /could not decode this JPEG file/],
+    [broken.textAsPng!, /^error$/, /not an image/],
+    [photo, /^unsupported$/, /not a supported radiograph/],
+    [chest, /^unsupported$/, /not a supported radiograph|body part unclear/],
+  ];
+  for (const [file, decision, message] of expectations) {
+    const card = cardFor(page, file.name);
+    await expect(card, file.name).toHaveAttribute('data-decision', decision);
+    await expect(card.getByTestId('decision'), file.name).toContainText(message);
+  }
+
+  // the huge image is decoded (downscaled before its pixels are read) and analysed, not refused
+  const hugeCard = cardFor(page, huge.name);
+  await expect(hugeCard).not.toHaveAttribute('data-decision', 'error');
+  await expect(hugeCard).toContainText(`${HUGE_SIDE} × ${HUGE_SIDE} px, analysed downscaled`);
+
+  // and the good radiograph in the same batch was analysed normally
+  await expect(cardFor(page, elbow.name)).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);
+});

@@ -1,0 +1,92 @@
+// Analysing real radiographs with the shipped models, on every backend.
+import { expect, test } from '@playwright/test';
+import { FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
+
+test.beforeEach(requireModels);
+
+const RADIOGRAPHS = [
+  { path: FIXTURES.elbow, part: 'Elbow' },
+  { path: FIXTURES.hand, part: 'Hand' },
+  { path: FIXTURES.shoulder, part: 'Shoulder' },
+] as const;
+
+test('each radiograph gets its body part, an abnormality probability, charts and a heatmap', async ({ page }) => {
+  await openApp(page);
+  const files = await Promise.all(RADIOGRAPHS.map(({ path }) => fixtureFile(path)));
+  await dropFiles(page, files);
+  await decisions(page, files.length);
+
+  for (const [i, { part }] of RADIOGRAPHS.entries()) {
+    const card = cardFor(page, files[i]!.name);
+    await expect(card).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);
+    await expect(card.getByTestId('body-part')).toContainText(new RegExp(`Body part: ${part} \\(\\d+\\.\\d%\\)`));
+    await expect(card.getByTestId('abnormal-probability')).toHaveText(/abnormality probability \d+\.\d%/);
+    // the decision is written out, not only coloured
+    await expect(card.getByTestId('decision')).toContainText(/Likely normal|Uncertain|Possibly abnormal/);
+    await expect(card.getByRole('img', { name: /^Abnormal vs normal: Abnormal \d/ })).toBeVisible();
+    await expect(card.getByRole('img', { name: /^Body part \(stage 1\): / })).toBeVisible();
+    await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+
+    // the heatmap toggles off and on
+    await card.getByRole('checkbox', { name: 'Heatmap' }).uncheck();
+    await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
+    await card.getByRole('checkbox', { name: 'Heatmap' }).check();
+    await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+  }
+});
+
+test('the image view zooms and pans from the keyboard and the buttons', async ({ page }) => {
+  await openApp(page);
+  const file = await fixtureFile(FIXTURES.elbow);
+  await dropFiles(page, [file]);
+  await decisions(page, 1);
+  const card = cardFor(page, file.name);
+  const view = card.getByRole('application');
+  const zoom = card.getByRole('group', { name: 'Zoom' }).locator('output');
+  await expect(zoom).toHaveText('100%');
+  await view.focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await expect(zoom).toHaveText('156%');
+  const stage = view.locator('.stage');
+  const before = await stage.evaluate((el) => getComputedStyle(el).transform);
+  await page.keyboard.press('ArrowLeft');
+  expect(await stage.evaluate((el) => getComputedStyle(el).transform)).not.toBe(before);
+  await page.keyboard.press('0');
+  await expect(zoom).toHaveText('100%');
+  await card.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(zoom).toHaveText('125%');
+  await card.getByRole('button', { name: 'Reset zoom and position' }).click();
+  await expect(zoom).toHaveText('100%');
+});
+
+test('images of one body part dropped together form a study, shown apart from the images', async ({ page }) => {
+  await openApp(page);
+  const files = [await fixtureFile(FIXTURES.elbow), await fixtureFile(FIXTURES.elbow)];
+  files[1] = { ...files[1]!, name: 'elbow-second-view.jpg' };
+  await dropFiles(page, files);
+  await decisions(page, 2);
+  const study = page.getByTestId('study-panel').getByTestId('study');
+  await expect(study).toHaveCount(1);
+  await expect(study).toContainText(/Elbow study: (Likely normal|Uncertain|Possibly abnormal), abnormality probability \d+\.\d%/);
+  await expect(study).toContainText('2 images');
+});
+
+test('WASM and CPU give the same decisions as the default backend', async ({ page }) => {
+  await openApp(page);
+  const files = await Promise.all(RADIOGRAPHS.map(({ path }) => fixtureFile(path)));
+  await dropFiles(page, files);
+  const reference = await decisions(page, files.length);
+  const referenceProbabilities = await Promise.all(files.map((f) => cardProbability(cardFor(page, f.name))));
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await page.getByTestId('backend-select').selectOption(backend);
+    await expect(page.getByTestId('active-backend')).toHaveText(`running on ${backend.toUpperCase()}`);
+    // switching re-runs every kept image on the new backend
+    expect(await decisions(page, files.length), backend).toEqual(reference);
+    for (const [i, file] of files.entries()) {
+      const probability = await cardProbability(cardFor(page, file.name));
+      expect(probability, `${backend} ${file.name}`).toBeCloseTo(referenceProbabilities[i]!, 2);
+    }
+  }
+});
