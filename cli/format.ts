@@ -4,8 +4,17 @@ import type { ImageResult } from '../src/pipeline/types';
 const HEATMAP_DECIMALS = 4;
 
 export function jsonRow(result: ImageResult, withHeatmap: boolean): string {
-  const { heatmap, ...rest } = result;
-  const row: Record<string, unknown> = { ...rest };
+  const { heatmap } = result;
+  const row: Record<string, unknown> = {
+    file: result.file,
+    width: result.width,
+    height: result.height,
+    bodyPart: result.bodyPart,
+    bodyPartProbabilities: result.bodyPartProbabilities,
+    abnormalProbability: result.abnormalProbability,
+    decision: result.decision,
+    error: result.error,
+  };
   if (withHeatmap) {
     row.heatmap = heatmap && {
       size: heatmap.size,

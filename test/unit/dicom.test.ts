@@ -229,6 +229,13 @@ describe('bad files fail with a DicomError that says what is wrong', () => {
     expect((await decodeError(bytes)).message).toMatch(/unknown transfer syntax 1\.2\.840\.10008\.1\.2\.4\.99/);
   });
 
+  it('a deflated dataset whose stream is corrupt', async () => {
+    const bytes = fixture('hand8_deflated');
+    const corrupt = bytes.slice();
+    corrupt.fill(0xff, bytes.length - 4000, bytes.length - 3000);
+    expect((await decodeError(corrupt)).message).toMatch(/deflated dataset could not be inflated|^truncated/);
+  });
+
   it('an image without pixel data', async () => {
     expect((await decodeError(withoutPixelData(fixture('hand8_explicit_le')))).message).toMatch(/^no pixel data/);
   });

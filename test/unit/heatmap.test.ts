@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { buildHeatmap, camChannel, minMaxNormalize } from '../../src/pipeline/heatmap';
+
+describe('heatmap from the class-activation map', () => {
+  // a 2x2 cam with 3 channels; channel c at cell i holds 10 * c + i
+  const cam = Float32Array.from({ length: 12 }, (_, k) => 10 * (k % 3) + Math.floor(k / 3));
+
+  it('takes one channel of the [camSize, camSize, K] map, row-major', () => {
+    expect(Array.from(camChannel(cam, 2, 3, 0))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(camChannel(cam, 2, 3, 2))).toEqual([20, 21, 22, 23]);
+  });
+
+  it('refuses a channel or a size that does not fit the map', () => {
+    expect(() => camChannel(cam, 2, 3, 3)).toThrow(/out of range/);
+    expect(() => camChannel(cam, 3, 3, 0)).toThrow(/expected 3x3x3/);
+  });
+
+  it('min-max normalises to exactly [0, 1], and a flat map to zeros', () => {
+    expect(Array.from(minMaxNormalize(Float32Array.from([-2, 0, 2])))).toEqual([0, 0.5, 1]);
+    expect(Array.from(minMaxNormalize(Float32Array.from([5, 5, 5])))).toEqual([0, 0, 0]);
+  });
+
+  it('builds a heatmap of the chosen channel over the letterbox box', () => {
+    const box = { x: 0.1, y: 0, width: 0.8, height: 1 };
+    const heatmap = buildHeatmap(cam, 2, 3, 1, box);
+    expect(heatmap.size).toBe(2);
+    expect(heatmap.box).toBe(box);
+    expect(Array.from(heatmap.values)).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => Math.fround(v)));
+  });
+});

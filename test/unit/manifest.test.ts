@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, parseManifest, parseManifestText } from '../../src/pipeline/manifest';
+import { exampleManifestJson } from './support/manifest-example';
+
+function brokenBy(edit: (m: Record<string, any>) => void): Record<string, any> {
+  const manifest = exampleManifestJson();
+  edit(manifest);
+  return manifest;
+}
+
+describe('parseManifest', () => {
+  it('accepts a manifest in the documented shape and types every contract value', () => {
+    const m = parseManifest(exampleManifestJson());
+    expect(m.input.size).toBe(192);
+    expect(m.input.normalization).toEqual({ mean: 0.5, std: 0.25 });
+    expect(m.bodyPart.supported).toEqual(['elbow', 'hand', 'shoulder']);
+    expect(m.routing.hand).toEqual({ model: 'abnormality', output: 0 });
+    expect(m.thresholds.shoulder).toEqual({ low: 0.25, high: 0.8 });
+    expect(m.models.bodypart.classes).toHaveLength(5);
+    expect(m.models.abnormality.task).toBe('sigmoid');
+  });
+
+  it('fills the optional descriptive fields when they are absent', () => {
+    const m = parseManifest(brokenBy((j) => {
+      delete j.metrics;
+      delete j.licences;
+      delete j.limitations;
+      delete j.intendedUse;
+    }));
+    expect(m.metrics).toEqual({});
+    expect(m.licences).toEqual([]);
+    expect(m.limitations).toEqual([]);
+    expect(m.intendedUse).toBe('');
+  });
+
+  const broken: [string, (m: Record<string, any>) => void, string][] = [
+    ['a low threshold not below high', (m) => (m.thresholds.elbow = { low: 0.7, high: 0.7 }), 'manifest.thresholds.elbow.low must be a number in [0,1] below high'],
+    ['a threshold outside [0,1]', (m) => (m.thresholds.hand.high = 1.5), 'manifest.thresholds.hand.high must be a number in [0, 1]'],
+    ['a supported part without thresholds', (m) => delete m.thresholds.shoulder, 'manifest.thresholds.shoulder must be an object'],
+    ['a supported part without routing', (m) => delete m.routing.elbow, 'manifest.routing.elbow must be an object'],
+    ['routing to a logit the model does not have', (m) => (m.routing.hand.output = 1), 'manifest.routing.hand.output must be an integer in [0, 0]'],
+    ['routing to an unknown model', (m) => (m.routing.hand.model = 'wrist'), 'manifest.routing.hand.model names "wrist", which is not in manifest.models'],
+    ['a supported part that is not a body-part class', (m) => m.bodyPart.supported.push('knee'), 'manifest.bodyPart.supported lists "knee"'],
+    ['a missing body-part model', (m) => delete m.models.bodypart, 'manifest.bodyPart.model names "bodypart"'],
+    ['an unknown resize rule', (m) => (m.input.resize = 'stretch'), 'manifest.input.resize must be "letterbox-area" (got "stretch")'],
+    ['a zero standard deviation', (m) => (m.input.normalization.std = 0), 'manifest.input.normalization.std must be a number above 0'],
+    ['a fractional input size', (m) => (m.input.size = 191.5), 'manifest.input.size must be an integer'],
+    ['a pad value beyond uint8', (m) => (m.input.padValue = 300), 'manifest.input.padValue must be an integer in [0, 255]'],
+    ['a hash that is not sha256 hex', (m) => (m.models.bodypart.files['bodypart/model.json'] = 'abc'), 'manifest.models.bodypart.files["bodypart/model.json"] must be a lowercase sha256 hex'],
+    ['a model file missing from its file list', (m) => delete m.models.abnormality.files['abnormality/model.json'], 'manifest.models.abnormality.files must list the model file "abnormality/model.json"'],
+    ['repeated class names', (m) => (m.models.bodypart.classes = ['elbow', 'hand', 'shoulder', 'hand']), 'manifest.models.bodypart.classes must not repeat "hand"'],
+    ['an abnormality model with a softmax task', (m) => (m.models.abnormality.task = 'softmax'), 'manifest.models.abnormality.task must be "sigmoid"'],
+    ['an unknown schema version', (m) => (m.schemaVersion = 2), 'manifest.schemaVersion must be 1 (got 2)'],
+  ];
+
+  it.each(broken)('rejects %s with a message naming the field', (_what, edit, message) => {
+    const json = brokenBy(edit);
+    expect(() => parseManifest(json)).toThrow(ManifestError);
+    expect(() => parseManifest(json)).toThrow(message);
+  });
+
+  it('rejects something that is not an object at all', () => {
+    expect(() => parseManifest(null)).toThrow('manifest must be an object');
+    expect(() => parseManifest([])).toThrow('manifest must be an object');
+  });
+});
+
+describe('parseManifestText', () => {
+  it("reads Python's NaN and Infinity in metrics as null, leaving strings alone", () => {
+    const text = JSON.stringify({ ...exampleManifestJson(), metrics: { auc: 0, note: 'NaN when one class' } })
+      .replace('"auc":0', '"auc": NaN, "ci": [-Infinity, Infinity]');
+    const m = parseManifestText(text);
+    expect(m.metrics).toEqual({ auc: null, ci: [null, null], note: 'NaN when one class' });
+  });
+
+  it('names the file when the text is not JSON', () => {
+    expect(() => parseManifestText('{"schemaVersion": 1,')).toThrow(/^manifest.json is not valid JSON/);
+  });
+});
