@@ -229,11 +229,14 @@ describe('bad files fail with a DicomError that says what is wrong', () => {
     expect((await decodeError(bytes)).message).toMatch(/unknown transfer syntax 1\.2\.840\.10008\.1\.2\.4\.99/);
   });
 
-  it('a deflated dataset whose stream is corrupt', async () => {
+  it('a deflated dataset whose stream is corrupt, or cut short', async () => {
     const bytes = fixture('hand8_deflated');
     const corrupt = bytes.slice();
-    corrupt.fill(0xff, bytes.length - 4000, bytes.length - 3000);
-    expect((await decodeError(corrupt)).message).toMatch(/deflated dataset could not be inflated|^truncated/);
+    corrupt.fill(0xff, 400, 420);
+    expect((await decodeError(corrupt)).message).toMatch(/^the deflated dataset is corrupt and cannot be inflated/);
+    expect((await decodeError(bytes.slice(0, bytes.length / 2))).message).toBe(
+      'truncated DICOM file: the deflated dataset ends early',
+    );
   });
 
   it('an image without pixel data', async () => {

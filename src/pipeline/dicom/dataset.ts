@@ -35,7 +35,17 @@ function rawDatasetStart(bytes: Uint8Array): { group: number; explicit: boolean 
 
 /** Deflated Explicit VR Little Endian: dicom-parser hands us the stream and the offset where deflate starts. */
 function inflateDataset(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateSync(bytes.subarray(position));
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(bytes.subarray(position));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DicomError(
+      /unexpected EOF/i.test(reason)
+        ? 'truncated DICOM file: the deflated dataset ends early'
+        : `the deflated dataset is corrupt and cannot be inflated (${reason})`,
+    );
+  }
   const whole = new Uint8Array(position + inflated.length);
   whole.set(bytes.subarray(0, position));
   whole.set(inflated, position);
@@ -48,13 +58,12 @@ function parserMessage(thrown: unknown): string {
   return String(inner);
 }
 
-function describeParseFailure(thrown: unknown, size: number): DicomError {
+function describeParseFailure(thrown: unknown): DicomError {
+  const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
+  if (inner instanceof DicomError) return inner;
   const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
   if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
-    return new DicomError(`truncated DICOM file: it ends (after ${size} bytes) in the middle of an element`);
-  }
-  if (/inflat|invalid (block|distance|length)|unexpected EOF/i.test(message)) {
-    return new DicomError(`the deflated dataset could not be inflated (${message})`);
+    return new DicomError('truncated DICOM file: it ends in the middle of an element');
   }
   return new DicomError(`not a readable DICOM dataset: ${message}`);
 }
@@ -77,7 +86,7 @@ export function parseDataset(bytes: Uint8Array): DataSet {
   try {
     return dicomParser.parseDicom(input, options);
   } catch (thrown) {
-    throw describeParseFailure(thrown, bytes.length);
+    throw describeParseFailure(thrown);
   }
 }
 
