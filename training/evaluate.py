@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import Config  # noqa: E402
 from data import load_dataset  # noqa: E402
 from model import RadiographNet  # noqa: E402
+from jsonio import dumps  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
 ap = argparse.ArgumentParser()
@@ -236,7 +237,7 @@ report = {
     "calibration": {"ece": ece_value, "reliability": reliability, "scope": "test, elbow+hand+shoulder labelled"},
     "config": ck["config"],
 }
-(reports / "report.json").write_text(json.dumps(report, indent=1))
+(reports / "report.json").write_text(dumps(report, indent=1))
 print(json.dumps({k: report[k] for k in ("bodypart", "thresholds")}, indent=1))
 print(json.dumps(abn, indent=1))
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config  # noqa: E402
 from data import load_dataset, read_rows  # noqa: E402
 from model import RadiographNet  # noqa: E402
+from jsonio import dumps  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
 VERSION = "0.1.0"
@@ -100,7 +101,7 @@ manifest = {
     ],
     "intendedUse": "Education and a quick second look at elbow, hand and shoulder radiographs, on the user's own device.",
 }
-(out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+(out / "manifest.json").write_text(dumps(manifest, indent=1))
 total = sum(e["bytes"] for e in entries.values())
 print(f"wrote {out} ({total / 1e6:.2f} MB of models)")
 
@@ -126,7 +127,7 @@ for i in picks:
     fname = f"{len(cases):02d}-{r['body_part']}.png"
     Image.fromarray(np.asarray(ds["images"][i])).save(args.golden / fname)
     x = (torch.from_numpy(np.asarray(ds["images"][i])).float()[None, ..., None] / 255 - cfg.mean) / cfg.std
-    case = {"file": fname, "source": r["source"], "origin": r.get("origin", ""), "licence": r["licence"],
+    case = {"file": fname, "path": r["path"], "source": r["source"], "licence": r["licence"],
             "bodyPart": r["body_part"], "outputs": {}}
     for name, (g, mode) in graphs.items():
         shipped_logits, shipped_cam = g.run(x, ["logits", "cam"], g.quantised(mode)[1])
@@ -134,7 +135,7 @@ for i in picks:
         case["outputs"][name] = {"logits": shipped_logits[0].tolist(), "floatLogits": float_logits[0].tolist(),
                                  "camSum": float(shipped_cam.sum())}
     cases.append(case)
-(args.golden / "golden.json").write_text(json.dumps({"size": cfg.size, "cases": cases}, indent=1))
+(args.golden / "golden.json").write_text(dumps({"size": cfg.size, "cases": cases}, indent=1))
 print(f"wrote {len(cases)} parity goldens to {args.golden}")
 
 # ---------------------------------------------------------------- model card
