@@ -138,6 +138,11 @@ export class Session {
     void this.#drain();
   }
 
+  /** Runs one file on the same worker without listing it with the dropped images (the example gallery). */
+  analyseApart(file: File): Promise<AnalyzeReply | null> {
+    return this.#analyse(file, file.name);
+  }
+
   // The File objects stay in memory only (never persisted); they are needed to re-run on another backend.
   #files = new Map<number, File>();
 
