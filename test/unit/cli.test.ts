@@ -1,6 +1,6 @@
 // The predict CLI as a user runs it: spawned through tsx on real files, reading the real exported models.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -133,5 +133,40 @@ describeWithModels(modelsPresent ? 'predict CLI on a folder (real models)' : `pr
     expect(row.heatmap.values).toHaveLength(row.heatmap.size ** 2);
     expect(Math.min(...row.heatmap.values)).toBe(0);
     expect(Math.max(...row.heatmap.values)).toBe(1);
+  });
+});
+
+const DICOM_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dicom');
+const MULTIFRAME = 'hand8_multiframe_explicit_le.dcm';
+const NON_IMAGE_DICOM = 'report_basic_text_sr.dcm';
+const dicomFixturesPresent = [MULTIFRAME, NON_IMAGE_DICOM].every((f) => existsSync(join(DICOM_FIXTURES, f)));
+const dicomSkip = !modelsPresent ? MODELS_MISSING_REASON : !dicomFixturesPresent ? 'skipped: test/fixtures/dicom fixtures missing' : '';
+
+describe.skipIf(dicomSkip !== '')(`predict CLI on DICOM${dicomSkip && ` [${dicomSkip}]`}`, () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'bonelens-cli-dicom-'));
+    copyFileSync(join(DICOM_FIXTURES, MULTIFRAME), join(folder, 'IM0001'));
+    copyFileSync(join(DICOM_FIXTURES, NON_IMAGE_DICOM), join(folder, NON_IMAGE_DICOM));
+    writeFileSync(join(folder, 'NOTES'), 'an extension-less text file: not DICOM, so not picked up');
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('finds extension-less DICOM by content, gives one row per frame (file#frame) and an error row for a report', async () => {
+    const run = await predict('--backend', 'cpu', folder);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const names = rows.map((r) => r.file.slice(folder.length + 1));
+    const frames = names.filter((n) => n.startsWith('IM0001#'));
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames).toEqual(frames.map((_, i) => `IM0001#${i + 1}`));
+    for (const row of rows.filter((r) => r.file.includes('IM0001#'))) {
+      expect(row.decision).not.toBe('error');
+      expect(row.width).toBeGreaterThan(0);
+    }
+    const report = rows.find((r) => r.file.endsWith(NON_IMAGE_DICOM));
+    expect(report.decision).toBe('error');
+    expect(report.error).toBeTruthy();
+    expect(names).not.toContain('NOTES');
   });
 });

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImageBytes } from '../../src/decode/node';
 import { letterboxArea, letterboxSize, normalize, resizeArea } from '../../src/pipeline/preprocess';
 import type { GrayImage } from '../../src/pipeline/types';
 import { FIXTURES, REPO_ROOT, fixtureBytes } from './support/models';
+import { PYTHON } from './python';
 
 // model input sides used here are test parameters; the real one comes from the manifest
 const SIDES = [192, 64];
@@ -103,40 +104,8 @@ describe('normalize', () => {
   });
 });
 
-// Cross-check against training's Python implementation, through golden files the exporter writes:
-// each JSON holds an input image and the Python letterbox output.
-const GOLDEN_DIR = join(REPO_ROOT, 'training', 'golden', 'preprocess');
-const goldenFiles = existsSync(GOLDEN_DIR) ? readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.json')) : [];
-
-interface Golden {
-  width: number;
-  height: number;
-  size: number;
-  padValue: number;
-  input: number[];
-  output: number[];
-}
-
-const goldenTitle = goldenFiles.length
-  ? 'agreement with training/data.py (golden files)'
-  : 'agreement with training/data.py (golden files) [skipped: no training/golden/preprocess/*.json yet]';
-
-describe.skipIf(goldenFiles.length === 0)(goldenTitle, () => {
-  it.each(goldenFiles)('%s matches the Python letterbox, at most 1 grey level apart on under 0.5% of pixels', (file) => {
-    const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, file), 'utf8')) as Golden;
-    const image = { width: golden.width, height: golden.height, data: Uint8Array.from(golden.input) };
-    const { pixels } = letterboxArea(image, golden.size, golden.padValue);
-    let differing = 0;
-    for (let i = 0; i < pixels.length; i++) {
-      const d = Math.abs(pixels[i] - golden.output[i]);
-      expect(d).toBeLessThanOrEqual(1);
-      if (d) differing++;
-    }
-    expect(differing / pixels.length).toBeLessThan(0.005);
-  });
-});
-
-// The same cross-check run live: training/data.py's letterbox_area on the fixture images' grayscale pixels.
+// Cross-check with training's implementation, run live: training/data.py's letterbox_area on the same
+// grayscale pixels. (test/unit/parity.test.ts checks the exporter's golden radiographs end to end.)
 const PYTHON_LETTERBOX = `
 import sys, json
 import numpy as np
@@ -149,14 +118,12 @@ for item in job['images']:
     out.append(letterbox_area(g, job['size'], job['padValue']).tobytes().hex())
 print(json.dumps(out))
 `;
-// the first interpreter that has training's dependencies; PYTHON=/path/to/python picks one explicitly
-const python = [process.env.PYTHON, 'python3', 'python']
-  .filter((p): p is string => Boolean(p))
-  .find((p) => spawnSync(p, ['-c', 'import numpy, PIL'], { cwd: REPO_ROOT }).status === 0);
-const pythonReady = existsSync(join(REPO_ROOT, 'training', 'data.py')) && python !== undefined;
+// training's interpreter (test/unit/python.ts; BONELENS_PYTHON overrides it)
+const pythonReady = existsSync(join(REPO_ROOT, 'training', 'data.py'))
+  && spawnSync(PYTHON, ['-c', 'import numpy, PIL'], { cwd: REPO_ROOT }).status === 0;
 const liveTitle = pythonReady
   ? 'agreement with training/data.py (run live with python3)'
-  : 'agreement with training/data.py (run live) [skipped: training/data.py, or a python3 with numpy and Pillow (set PYTHON), missing]';
+  : `agreement with training/data.py (run live) [skipped: training/data.py, or numpy and Pillow for ${PYTHON}, missing]`;
 
 describe.skipIf(!pythonReady)(liveTitle, () => {
   it('matches on every fixture image and odd sizes, at most 1 grey level apart on under 0.5% of pixels', async () => {
@@ -172,7 +139,7 @@ describe.skipIf(!pythonReady)(liveTitle, () => {
       padValue: PAD,
       images: images.map((im) => ({ width: im.width, height: im.height, hex: Buffer.from(im.data).toString('hex') })),
     };
-    const run = spawnSync(python!, ['-c', PYTHON_LETTERBOX], { cwd: REPO_ROOT, input: JSON.stringify(job), maxBuffer: 1 << 26 });
+    const run = spawnSync(PYTHON, ['-c', PYTHON_LETTERBOX], { cwd: REPO_ROOT, input: JSON.stringify(job), maxBuffer: 1 << 26 });
     expect(run.status, run.stderr?.toString()).toBe(0);
     const expected = (JSON.parse(run.stdout.toString()) as string[]).map((hex) => Buffer.from(hex, 'hex'));
     let differing = 0;
