@@ -8,7 +8,6 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const repoPath = (relative: string) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 
 export const MODELS_MANIFEST = repoPath('public/models/manifest.json');
-export const EXAMPLE_CASES = repoPath('public/examples/cases.json');
 
 /** Real images (see the SOURCES.md next to each): radiographs of supported and unsupported parts, a photo. */
 export const FIXTURES = {

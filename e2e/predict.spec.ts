@@ -1,7 +1,6 @@
 // Analysing real radiographs with the shipped models, on every backend.
-import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { EXAMPLE_CASES, FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
+import { FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -105,15 +104,4 @@ test('a pasted image is analysed like a dropped one', async ({ page }) => {
   );
   await decisions(page, 1);
   await expect(cardFor(page, 'pasted.jpg')).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal|unsupported)$/);
-});
-
-test('an example radiograph shipped with the app can be analysed with one click', async ({ page }) => {
-  test.skip(!existsSync(EXAMPLE_CASES), 'no examples: public/examples/cases.json is missing');
-  await openApp(page);
-  await page.getByText('Try an example radiograph').click();
-  const first = page.getByRole('button', { name: /^Analyse example / }).first();
-  await expect(first).toBeVisible();
-  await first.click();
-  const [result] = Object.values(await decisions(page, 1));
-  expect(['normal', 'uncertain', 'abnormal', 'unsupported']).toContain(result);
 });
