@@ -12,14 +12,14 @@ class Config:
     runs: Path = REPO / "training" / "runs"
     reports: Path = REPO / "training" / "reports"
     models_out: Path = REPO / "public" / "models"
-    size: int = 192                      # square model input, px
+    size: int = 160                      # square model input, px
     pad_value: int = 0
     mean: float = 0.5
     std: float = 0.25
     widths: tuple = (24, 32, 64, 96, 128)  # stem, then four stride-2 stages
     seed: int = 1234
     batch: int = 64
-    epochs: int = 14
+    epochs: int = 10
     patience: int = 4                    # early stopping on validation
     lr: float = 3e-3
     weight_decay: float = 5e-4

@@ -22,11 +22,12 @@ from tfjs_graph import export_network  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
+ap.add_argument("--runs", type=Path, default=Config().runs)
 ap.add_argument("--reports", type=Path)
 ap.add_argument("--bootstrap", type=int, default=1000)
 args = ap.parse_args()
 torch.set_num_threads(2)
-ck = torch.load(Config().runs / args.run / "final.pt")
+ck = torch.load(args.runs / args.run / "final.pt")
 cfg = Config(**{k: (Path(v) if k in ("data", "cache", "runs", "reports", "models_out") else
                     tuple(v) if isinstance(v, list) else v) for k, v in ck["config"].items()})
 reports = args.reports or cfg.reports

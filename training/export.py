@@ -27,12 +27,13 @@ from tfjs_graph import export_network  # noqa: E402
 VERSION = "0.1.0"
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
+ap.add_argument("--runs", type=Path, default=Config().runs)
 ap.add_argument("--out", type=Path)
 ap.add_argument("--report", type=Path)
 ap.add_argument("--golden", type=Path, default=REPO / "test" / "fixtures" / "golden")
 ap.add_argument("--card", type=Path, default=REPO / "docs" / "MODEL_CARD.md")
 args = ap.parse_args()
-ck = torch.load(Config().runs / args.run / "final.pt")
+ck = torch.load(args.runs / args.run / "final.pt")
 cfg = Config(**{k: (Path(v) if k in ("data", "cache", "runs", "reports", "models_out") else
                     tuple(v) if isinstance(v, list) else v) for k, v in ck["config"].items()})
 out = args.out or cfg.models_out
