@@ -1,8 +1,9 @@
 // The example gallery and quiz, used the way a teacher would: offline after one visit, every request
 // staying on our origin.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test, type Page, type Request, type TestInfo } from '@playwright/test';
 import { openApp, requireModels, waitForModels } from './helpers';
 
 test.beforeEach(requireModels);
@@ -11,6 +12,10 @@ const CASES: { id: string; labels: { bodyPart: string } }[] = JSON.parse(
   readFileSync(fileURLToPath(new URL('../public/examples/cases.json', import.meta.url)), 'utf8'),
 ).cases;
 const FINISHED = /^(agree|disagree|uncertain|error)$/;
+
+/** Screenshots for a human look: under the test's output folder, or GALLERY_SCREENSHOTS when set. */
+const shot = (testInfo: TestInfo, name: string) =>
+  process.env.GALLERY_SCREENSHOTS ? join(process.env.GALLERY_SCREENSHOTS, name) : testInfo.outputPath(name);
 
 async function goOfflineAfterFirstVisit(page: Page): Promise<void> {
   await openApp(page);
@@ -44,7 +49,7 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
     const handAbnormal = await tiles.count();
     expect(handAbnormal).toBeGreaterThan(0);
     await expect(page.getByText(`${handAbnormal} of ${CASES.length} cases`)).toBeVisible();
-    await page.screenshot({ path: testInfo.outputPath('gallery-grid.png'), fullPage: true });
+    await page.screenshot({ path: shot(testInfo, 'gallery-grid.png'), fullPage: true });
 
     // a case runs through the normal pipeline: same result card, decision, heatmap, and a verdict
     await tiles.first().click();
@@ -56,7 +61,7 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
     await expect(view.getByTestId('teaching-note')).not.toBeEmpty();
     await expect(view.getByTestId('split')).toContainText(/split/);
     if ((await card.getAttribute('data-decision')) !== 'unsupported') await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
-    await page.screenshot({ path: testInfo.outputPath('gallery-case.png'), fullPage: true });
+    await page.screenshot({ path: shot(testInfo, 'gallery-case.png'), fullPage: true });
 
     // the arrow keys move between the filtered cases; the presenter view enlarges the case
     const first = await view.getAttribute('data-case');
@@ -65,7 +70,7 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
     await expect(view.getByTestId('comparison')).toHaveAttribute('data-agreement', FINISHED);
     await view.getByTestId('presenter').click();
     await expect(view).toHaveClass(/presenter/);
-    await page.screenshot({ path: testInfo.outputPath('gallery-presenter.png') });
+    await page.screenshot({ path: shot(testInfo, 'gallery-presenter.png') });
     await page.keyboard.press('Escape');
     await expect(view).not.toHaveClass(/presenter/);
 
@@ -87,7 +92,7 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
       await expect(verdict).toContainText(key === 'n' ? 'You said Normal' : 'You said Abnormal');
       if ((await verdict.getAttribute('class'))?.includes('right')) learnerRight += 1;
       await expect(quiz.getByTestId('quiz-score')).toHaveAttribute('data-answered', String(i + 1));
-      if (i === 1) await page.screenshot({ path: testInfo.outputPath('quiz-reveal.png'), fullPage: true });
+      if (i === 1) await page.screenshot({ path: shot(testInfo, 'quiz-reveal.png'), fullPage: true });
       await page.keyboard.press('Enter');
     }
     await expect(quiz.getByTestId('score-learner')).toHaveText(`You: ${learnerRight} of 3 correct`);
