@@ -1,20 +1,13 @@
 // Finds the images to analyse: given files as they are, folders walked recursively in sorted order.
-import { open, opendir, stat } from 'node:fs/promises';
+import { opendir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { sniffFormat } from '../src/pipeline/image';
+import { detectFormat } from '../src/decode/node';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.dcm', '.dicom']);
-const DICOM_SNIFF_BYTES = 132;
-
 async function sniffsAsDicom(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = new Uint8Array(DICOM_SNIFF_BYTES);
-    const { bytesRead } = await handle.read(head, 0, DICOM_SNIFF_BYTES, 0);
-    return sniffFormat(head.subarray(0, bytesRead)) === 'dicom';
-  } finally {
-    await handle.close();
-  }
+  // the whole file: a dataset without the preamble is only recognised by parsing it
+  const bytes = await readFile(path);
+  return (await detectFormat(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))) === 'dicom';
 }
 
 async function* walkFolder(folder: string): AsyncGenerator<string> {

@@ -30,15 +30,22 @@ interface DicomModule {
 // Resolved at run time so the CLI works before the DICOM decoder lands (its engineer owns that folder).
 const DICOM_MODULE_URL = new URL('../pipeline/dicom/index.ts', import.meta.url);
 
-async function dicomModule(): Promise<DicomModule> {
-  if (DICOM_MODULE_URL.protocol === 'file:' && !existsSync(fileURLToPath(DICOM_MODULE_URL))) {
-    throw new Error('DICOM support not available yet');
-  }
+async function dicomModule(): Promise<DicomModule | null> {
+  if (DICOM_MODULE_URL.protocol === 'file:' && !existsSync(fileURLToPath(DICOM_MODULE_URL))) return null;
   return (await import(/* @vite-ignore */ DICOM_MODULE_URL.href)) as DicomModule;
 }
 
+/** The content's format; a DICOM dataset written without the 128-byte preamble has no magic number, so the DICOM parser decides. */
+export async function detectFormat(bytes: Uint8Array): Promise<ImageFormat> {
+  const sniffed = sniffFormat(bytes);
+  if (sniffed !== 'unknown') return sniffed;
+  return (await dicomModule())?.isDicom(bytes) ? 'dicom' : 'unknown';
+}
+
 async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
-  const { frames } = await (await dicomModule()).decodeDicomFile(bytes);
+  const dicom = await dicomModule();
+  if (!dicom) throw new Error('DICOM support not available yet');
+  const { frames } = await dicom.decodeDicomFile(bytes);
   if (frames.length === 0) throw new Error('DICOM file holds no image frames');
   return frames;
 }
@@ -72,9 +79,7 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
  */
 export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
   if (bytes.length === 0) throw new Error('empty file');
-  const sniffed = sniffFormat(bytes);
-  // a DICOM dataset written without the 128-byte preamble has no magic number: the DICOM parser decides
-  const format = sniffed === 'unknown' && (await dicomModule()).isDicom(bytes) ? 'dicom' : sniffed;
+  const format = await detectFormat(bytes);
   if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
   if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
   try {

@@ -138,8 +138,11 @@ describeWithModels(modelsPresent ? 'predict CLI on a folder (real models)' : `pr
 
 const DICOM_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dicom');
 const MULTIFRAME = 'hand8_multiframe_explicit_le.dcm';
+const SINGLE_FRAME = 'hand8_explicit_le.dcm';
 const NON_IMAGE_DICOM = 'report_basic_text_sr.dcm';
-const dicomFixturesPresent = [MULTIFRAME, NON_IMAGE_DICOM].every((f) => existsSync(join(DICOM_FIXTURES, f)));
+/** 128-byte preamble + "DICM": what a dataset written without the Part 10 header lacks */
+const PART10_PREFIX = 132;
+const dicomFixturesPresent = [MULTIFRAME, SINGLE_FRAME, NON_IMAGE_DICOM].every((f) => existsSync(join(DICOM_FIXTURES, f)));
 const dicomSkip = !modelsPresent ? MODELS_MISSING_REASON : !dicomFixturesPresent ? 'skipped: test/fixtures/dicom fixtures missing' : '';
 
 describe.skipIf(dicomSkip !== '')(`predict CLI on DICOM${dicomSkip && ` [${dicomSkip}]`}`, () => {
@@ -148,11 +151,12 @@ describe.skipIf(dicomSkip !== '')(`predict CLI on DICOM${dicomSkip && ` [${dicom
     folder = mkdtempSync(join(tmpdir(), 'bonelens-cli-dicom-'));
     copyFileSync(join(DICOM_FIXTURES, MULTIFRAME), join(folder, 'IM0001'));
     copyFileSync(join(DICOM_FIXTURES, NON_IMAGE_DICOM), join(folder, NON_IMAGE_DICOM));
+    writeFileSync(join(folder, 'NOPREAMBLE'), readFileSync(join(DICOM_FIXTURES, SINGLE_FRAME)).subarray(PART10_PREFIX));
     writeFileSync(join(folder, 'NOTES'), 'an extension-less text file: not DICOM, so not picked up');
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('finds extension-less DICOM by content, gives one row per frame (file#frame) and an error row for a report', async () => {
+  it('finds extension-less DICOM by content (with or without preamble), one row per frame (file#frame), an error row for a report', async () => {
     const run = await predict('--backend', 'cpu', folder);
     expect(run.code, run.stderr).toBe(0);
     const rows = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
@@ -168,5 +172,8 @@ describe.skipIf(dicomSkip !== '')(`predict CLI on DICOM${dicomSkip && ` [${dicom
     expect(report.decision).toBe('error');
     expect(report.error).toBeTruthy();
     expect(names).not.toContain('NOTES');
+    const bare = rows.find((r) => r.file.endsWith('NOPREAMBLE'));
+    expect(bare.decision).not.toBe('error');
+    expect(bare.width).toBeGreaterThan(0);
   });
 });
