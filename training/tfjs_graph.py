@@ -68,6 +68,11 @@ class Graph:
         self.nodes.append({"name": name, "op": op, "input": list(inputs), "attr": {"T": {"type": "DT_FLOAT"}, **attr}})
         return name
 
+    def max_pool(self, name, x, size: int, stride: int):
+        return self.op(name, "MaxPool", [x], ksize={"list": {"i": ["1", str(size), str(size), "1"]}},
+                       strides={"list": {"i": ["1", str(stride), str(stride), "1"]}},
+                       padding={"s": _s("SAME")}, data_format={"s": _s("NHWC")})
+
     def mean_hw(self, name, x):
         axes = self.const(f"{name}/axes", np.array([1, 2], np.int32))
         return self.op(name, "Mean", [x, axes], keep_dims={"b": False}, Tidx={"type": "DT_INT32"})
