@@ -7,7 +7,7 @@ export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp
 async function sniffsAsDicom(path: string): Promise<boolean> {
   // the whole file: a dataset without the preamble is only recognised by parsing it
   const bytes = await readFile(path);
-  return (await detectFormat(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))) === 'dicom';
+  return detectFormat(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 'dicom';
 }
 
 async function* walkFolder(folder: string): AsyncGenerator<string> {

@@ -1,11 +1,10 @@
 // Node-side decoding of a file's bytes to the pipeline's grayscale frames (sharp for raster formats,
 // a pure decoder for BMP, the project's DICOM decoder for DICOM). Browser code decodes elsewhere.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import type { GrayImage } from '../pipeline/types';
 import { gray16ToGray, rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
 import { decodeBmp } from '../pipeline/bmp';
+import { decodeDicomFile, isDicom } from '../pipeline/dicom/index';
 
 /** sharp refuses inputs above this many pixels before decoding them (decompression-bomb guard). */
 export const MAX_INPUT_PIXELS = 16_384 * 16_384;
@@ -22,30 +21,15 @@ export interface DecodedFile {
   frames: GrayImage[];
 }
 
-interface DicomModule {
-  decodeDicomFile(bytes: Uint8Array): Promise<{ frames: GrayImage[] } & Record<string, unknown>>;
-  isDicom(bytes: Uint8Array): boolean;
-}
-
-// Resolved at run time so the CLI works before the DICOM decoder lands (its engineer owns that folder).
-const DICOM_MODULE_URL = new URL('../pipeline/dicom/index.ts', import.meta.url);
-
-async function dicomModule(): Promise<DicomModule | null> {
-  if (DICOM_MODULE_URL.protocol === 'file:' && !existsSync(fileURLToPath(DICOM_MODULE_URL))) return null;
-  return (await import(/* @vite-ignore */ DICOM_MODULE_URL.href)) as DicomModule;
-}
-
 /** The content's format; a DICOM dataset written without the 128-byte preamble has no magic number, so the DICOM parser decides. */
-export async function detectFormat(bytes: Uint8Array): Promise<ImageFormat> {
+export function detectFormat(bytes: Uint8Array): ImageFormat {
   const sniffed = sniffFormat(bytes);
   if (sniffed !== 'unknown') return sniffed;
-  return (await dicomModule())?.isDicom(bytes) ? 'dicom' : 'unknown';
+  return isDicom(bytes) ? 'dicom' : 'unknown';
 }
 
 async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
-  const dicom = await dicomModule();
-  if (!dicom) throw new Error('DICOM support not available yet');
-  const { frames } = await dicom.decodeDicomFile(bytes);
+  const { frames } = await decodeDicomFile(bytes);
   if (frames.length === 0) throw new Error('DICOM file holds no image frames');
   return frames;
 }
@@ -79,7 +63,7 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
  */
 export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
   if (bytes.length === 0) throw new Error('empty file');
-  const format = await detectFormat(bytes);
+  const format = detectFormat(bytes);
   if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
   if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
   try {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { MAX_DECODED_SIDE, decodeImageBytes } from '../../src/decode/node';
+import { MAX_DECODED_SIDE, decodeImageBytes, detectFormat } from '../../src/decode/node';
 import { FIXTURES, REPO_ROOT, fixtureBytes } from './support/models';
 
 const HAND = 'hand_fracatlas_IMG0002940.jpg';
@@ -98,20 +98,23 @@ describe('decodeImageBytes (Node, sharp)', () => {
   });
 });
 
-const DICOM_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'dicom');
-const dicomDecoderPresent = existsSync(join(REPO_ROOT, 'src', 'pipeline', 'dicom', 'index.ts'));
-const dicomFiles = existsSync(DICOM_DIR) ? readdirSync(DICOM_DIR).filter((f) => f.endsWith('.dcm')) : [];
-const dicomReady = dicomDecoderPresent && dicomFiles.length > 0;
+const DICOM_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dicom');
 
-describe.skipIf(!dicomReady)(
-  dicomReady ? 'DICOM through the project decoder' : 'DICOM through the project decoder [skipped: ../shared/data/dicom or src/pipeline/dicom missing]',
-  () => {
-    it('decodes a real DICOM file by its content into 8-bit frames', async () => {
-      const name = dicomFiles.find((f) => f.includes('jpeg_baseline')) ?? dicomFiles[0];
-      const { format, frames } = await decodeImageBytes(new Uint8Array(readFileSync(join(DICOM_DIR, name))));
+describe('DICOM through the project decoder', () => {
+  it('recognises DICOM by content, with or without the Part 10 preamble, and decodes every frame', async () => {
+    const file = new Uint8Array(readFileSync(join(DICOM_FIXTURES, 'hand8_multiframe_explicit_le.dcm')));
+    const PART10_PREFIX = 132;
+    for (const bytes of [file, file.subarray(PART10_PREFIX)]) {
+      expect(detectFormat(bytes)).toBe('dicom');
+      const { format, frames } = await decodeImageBytes(bytes);
       expect(format).toBe('dicom');
-      expect(frames.length).toBeGreaterThan(0);
-      expect(frames[0].data.length).toBe(frames[0].width * frames[0].height);
-    });
-  },
-);
+      expect(frames.length).toBeGreaterThan(1);
+      for (const frame of frames) expect(frame.data.length).toBe(frame.width * frame.height);
+    }
+  });
+
+  it('reports a DICOM file without pixels as not an image', async () => {
+    const report = new Uint8Array(readFileSync(join(DICOM_FIXTURES, 'report_basic_text_sr.dcm')));
+    await expect(decodeImageBytes(report)).rejects.toThrow(/not an image/);
+  });
+});
