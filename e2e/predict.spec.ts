@@ -105,3 +105,18 @@ test('a pasted image is analysed like a dropped one', async ({ page }) => {
   await decisions(page, 1);
   await expect(cardFor(page, 'pasted.jpg')).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal|unsupported)$/);
 });
+
+test('the mouse wheel zooms the image view without scrolling the page', async ({ page }) => {
+  await openApp(page);
+  const file = await fixtureFile(FIXTURES.hand);
+  await dropFiles(page, [file]);
+  await decisions(page, 1);
+  const card = cardFor(page, file.name);
+  const view = card.getByRole('application');
+  await view.scrollIntoViewIfNeeded();
+  const scrollBefore = await page.evaluate(() => window.scrollY);
+  await view.hover();
+  await page.mouse.wheel(0, -100);
+  await expect(card.getByRole('group', { name: 'Zoom' }).locator('output')).toHaveText('125%');
+  expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
+});
