@@ -32,3 +32,12 @@ test('DICOM radiographs in several transfer syntaxes are analysed; a DICOM repor
   await expect(reportCard).toHaveAttribute('data-decision', 'error');
   await expect(reportCard.getByTestId('decision')).toContainText(/DICOM/);
 });
+
+test('each frame of a multi-frame DICOM file is analysed as a view of its own, named file#k as in the CLI', async ({ page }) => {
+  await openApp(page);
+  const file = await dicomFixture('hand8_multiframe_rle.dcm'); // 3 frames (see SOURCES.md)
+  await dropFiles(page, [file]);
+  const results = await decisions(page, 3);
+  expect(Object.keys(results)).toEqual([1, 2, 3].map((k) => `${file.name}#${k}`));
+  for (const decision of Object.values(results)) expect(decision).not.toBe('error');
+});

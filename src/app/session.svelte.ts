@@ -16,10 +16,15 @@ export interface Entry {
   id: number;
   /** files dropped (or picked, or pasted) together share a drop id and may form studies */
   dropId: number;
+  /** what the card shows: the file name, with `#k` for the k-th view of a multi-frame file */
   name: string;
+  /** the dropped file's own name, when the card shows one view of a multi-frame file (else `name`) */
+  fileName?: string;
   bytes: number;
   status: EntryStatus;
   reply: AnalyzeReply | null;
+  /** set on the further views of a multi-frame file: the id of the entry holding its first view */
+  viewOf?: number;
 }
 
 type ModelState =
@@ -109,7 +114,8 @@ export class Session {
     const dropId = this.#nextDrop++;
     const added: { entry: Entry; file: File }[] = [];
     for (const file of files) {
-      const entry: Entry = { id: this.#nextId++, dropId, name: file.name || 'pasted image', bytes: file.size, status: 'queued', reply: null };
+      const name = file.name || 'pasted image';
+      const entry: Entry = { id: this.#nextId++, dropId, name, bytes: file.size, status: 'queued', reply: null };
       added.push({ entry, file });
     }
     if (added.length === 0) return;
@@ -130,17 +136,32 @@ export class Session {
 
   /** Runs every kept file again (after a backend change), keeping the drop groups. */
   reanalyse(): void {
+    // further views come back with their file's first view
+    this.entries = this.entries.filter((entry) => entry.viewOf === undefined);
     for (const entry of this.entries) {
       entry.status = 'queued';
       entry.reply = null;
+      entry.name = entry.fileName ?? entry.name;
     }
     this.#finishedInBatch = 0;
     void this.#drain();
   }
 
   /** Runs one file on the same worker without listing it with the dropped images (the example gallery). */
-  analyseApart(file: File): Promise<AnalyzeReply | null> {
-    return this.#analyse(file, file.name);
+  async analyseApart(file: File): Promise<AnalyzeReply | null> {
+    return (await this.#analyse(file, file.name))?.[0] ?? null;
+  }
+
+  /** The further views of a multi-frame file become cards of their own, right after the first. */
+  #addViews(entry: Entry, views: AnalyzeReply[]): void {
+    if (views.length === 0) return;
+    entry.fileName = entry.name;
+    entry.name = `${entry.fileName}#1`;
+    const at = this.entries.findIndex((e) => e.id === entry.id);
+    const added = views.map(
+      (reply): Entry => ({ id: this.#nextId++, dropId: entry.dropId, name: reply.result.file, fileName: entry.fileName, bytes: entry.bytes, status: 'done', reply, viewOf: entry.id }),
+    );
+    this.entries.splice(at + 1, 0, ...added);
   }
 
   // The File objects stay in memory only (never persisted); they are needed to re-run on another backend.
@@ -155,15 +176,17 @@ export class Session {
         if (!entry) break;
         const file = this.#files.get(entry.id);
         entry.status = 'analysing';
-        const reply = await this.#analyse(file, entry.name);
+        const replies = await this.#analyse(file, entry.fileName ?? entry.name);
         if (entry.status !== 'analysing') continue; // re-queued meanwhile (backend switch)
-        if (reply === null) {
+        if (replies === null) {
           entry.status = 'queued'; // the worker was replaced mid-call: run it again on the new one
           continue;
         }
-        entry.reply = reply;
+        const [first, ...otherViews] = replies;
+        entry.reply = first ?? null;
         entry.status = 'done';
         this.#finishedInBatch += 1;
+        this.#addViews(entry, otherViews);
       }
     } finally {
       this.#draining = false;
@@ -171,14 +194,14 @@ export class Session {
     }
   }
 
-  /** The reply for one file, or null when the worker was stopped before it answered. */
-  async #analyse(file: File | undefined, name: string): Promise<AnalyzeReply | null> {
-    const failed = (reason: string): AnalyzeReply => ({
+  /** The replies for one file (one per view), or null when the worker was stopped before it answered. */
+  async #analyse(file: File | undefined, name: string): Promise<AnalyzeReply[] | null> {
+    const failed = (reason: string): AnalyzeReply[] => [{
       result: errorResult(name, reason),
       preview: null,
       downscaled: false,
       milliseconds: 0,
-    });
+    }];
     if (!file) return failed('the file is no longer available');
     try {
       const api = await (this.#ready ?? this.start());

@@ -10,6 +10,9 @@ export class DecodeError extends Error {
 }
 
 export interface DecodedImage {
+  /** one image per view: a multi-frame DICOM file holds several, every other file one */
+  frames: GrayImage[];
+  /** the first (usually only) view */
   image: GrayImage;
   format: ImageFormat;
   /** the stored size, before any downscaling for memory */
@@ -27,7 +30,7 @@ const MIME: Partial<Record<ImageFormat, string>> = {
   gif: 'image/gif',
 };
 
-async function decodeDicom(bytes: Uint8Array): Promise<GrayImage> {
+async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
   // its own chunk (with its WASM codecs), loaded only when a DICOM file arrives
   const { decodeDicomFile } = await import('../pipeline/dicom/index');
   let frames: GrayImage[];
@@ -36,10 +39,8 @@ async function decodeDicom(bytes: Uint8Array): Promise<GrayImage> {
   } catch (error) {
     throw new DecodeError(`could not read this DICOM file: ${error instanceof Error ? error.message : error}`);
   }
-  // a multi-frame file holds several views; the first one is analysed
-  const first = frames[0];
-  if (!first) throw new DecodeError('this DICOM file holds no image frames');
-  return first;
+  if (frames.length === 0) throw new DecodeError('this DICOM file holds no image frames');
+  return frames;
 }
 
 async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {
@@ -72,7 +73,8 @@ async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: num
     if (!context) throw new DecodeError('this browser cannot read image pixels (no 2D canvas in workers)');
     context.drawImage(bitmap, 0, 0);
     const rgba = context.getImageData(0, 0, width, height).data;
-    return { image: rgbaToGray(rgba, width, height), format, original };
+    const image = rgbaToGray(rgba, width, height);
+    return { frames: [image], image, format, original };
   } finally {
     bitmap.close();
   }
@@ -88,8 +90,9 @@ export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_S
     throw new DecodeError('not an image: the contents are not PNG, JPEG, WebP, BMP, GIF or DICOM, whatever the file name says');
   }
   if (format === 'dicom') {
-    const image = await decodeDicom(bytes);
-    return { image, format, original: { width: image.width, height: image.height } };
+    const frames = await decodeDicom(bytes);
+    const image = frames[0]!;
+    return { frames, image, format, original: { width: image.width, height: image.height } };
   }
   return decodeRaster(bytes, format, maxSide);
 }

@@ -5,7 +5,8 @@
 import { initBackend } from '../models/backend';
 import { loadModels } from '../models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../pipeline/analyze';
-import { DecodeError, decodeImageBytes, previewBitmap } from '../decode/browser';
+import { DecodeError, decodeImageBytes, previewBitmap, type DecodedImage } from '../decode/browser';
+import type { ImageResult } from '../pipeline/types';
 import { expose, withTransfer } from './rpc';
 import type { AnalyzeReply, InitOptions, InitReply, WorkerApi, WorkerEvent } from './protocol';
 
@@ -48,26 +49,37 @@ const api: WorkerApi = {
     return { backend, manifest: models.manifest, manifestJson };
   },
 
-  async analyze(file: Blob, name: string): Promise<AnalyzeReply> {
+  async analyze(file: Blob, name: string): Promise<AnalyzeReply[]> {
     const started = performance.now();
-    const done = (reply: Omit<AnalyzeReply, 'milliseconds'>): AnalyzeReply => {
-      const full = { ...reply, milliseconds: performance.now() - started };
-      return reply.preview ? withTransfer(full, [reply.preview]) : full;
-    };
-    let width = 0;
-    let height = 0;
+    const reply = (result: ImageResult, preview: ImageBitmap | null, downscaled: boolean): AnalyzeReply => ({
+      result,
+      preview,
+      downscaled,
+      milliseconds: performance.now() - started,
+    });
+    let decoded: DecodedImage;
     try {
       if (!models) throw new Error('the models are not loaded');
-      const decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
-      ({ width, height } = decoded.original);
-      const result = await analyzeImage(decoded.image, name, models);
-      const preview = await previewBitmap(decoded.image, PREVIEW_SIDE);
-      const downscaled = decoded.image.width < width || decoded.image.height < height;
-      // report the size of the file as stored, not the size it was analysed at
-      return done({ result: { ...result, width, height }, preview, downscaled });
+      decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
     } catch (error) {
-      return done({ result: errorResult(name, reasonOf(error), width, height), preview: null, downscaled: false });
+      return [reply(errorResult(name, reasonOf(error)), null, false)];
     }
+    const { frames, original } = decoded;
+    const replies: AnalyzeReply[] = [];
+    for (const [index, frame] of frames.entries()) {
+      const frameName = frames.length > 1 ? `${name}#${index + 1}` : name;
+      // report the size of the file as stored, not the size it was analysed at
+      const { width, height } = frames.length > 1 ? frame : original;
+      try {
+        const result = await analyzeImage(frame, frameName, models!);
+        const preview = await previewBitmap(frame, PREVIEW_SIDE);
+        replies.push(reply({ ...result, width, height }, preview, frame.width < width || frame.height < height));
+      } catch (error) {
+        replies.push(reply(errorResult(frameName, reasonOf(error), width, height), null, false));
+      }
+    }
+    const previews = replies.flatMap((r) => (r.preview ? [r.preview] : []));
+    return withTransfer(replies, previews);
   },
 };
 

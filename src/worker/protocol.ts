@@ -31,7 +31,8 @@ export interface AnalyzeReply {
 
 export interface WorkerApi {
   init(options: InitOptions): Promise<InitReply>;
-  analyze(file: Blob, name: string): Promise<AnalyzeReply>;
+  /** one reply per view: several for a multi-frame DICOM file (named `name#k`, as the CLI does) */
+  analyze(file: Blob, name: string): Promise<AnalyzeReply[]>;
 }
 
 export type WorkerEvent =
