@@ -1,6 +1,7 @@
 // Analysing real radiographs with the shipped models, on every backend.
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
+import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -119,4 +120,17 @@ test('the mouse wheel zooms the image view without scrolling the page', async ({
   await page.mouse.wheel(0, -100);
   await expect(card.getByRole('group', { name: 'Zoom' }).locator('output')).toHaveText('125%');
   expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
+});
+
+test('the model card shows what the shipped manifest says: version, limitations, metrics, licences', async ({ page }) => {
+  const manifest = JSON.parse(await readFile(MODELS_MANIFEST, 'utf8'));
+  await openApp(page);
+  await page.getByText('About the models (model card)').click();
+  const card = page.getByTestId('model-card');
+  await expect(card).toContainText(`Version ${manifest.version}`);
+  for (const heading of ['Intended use', 'Limitations', 'Metrics', 'Training', 'Licences']) {
+    await expect(card.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+  }
+  await expect(card).toContainText(manifest.limitations[0]);
+  await expect(card).toContainText(manifest.licences[0].licence);
 });
