@@ -5,6 +5,10 @@ import { FIXTURES, cardFor, decisions, dropFiles, fixtureFile, openApp, requireM
 test.beforeEach(requireModels);
 
 test('analysing images sends nothing anywhere: no other origin, no request carrying the image', async ({ page, context, baseURL }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
   await openApp(page);
   const requests: Request[] = [];
   context.on('request', (request) => requests.push(request));
@@ -13,6 +17,8 @@ test('analysing images sends nothing anywhere: no other origin, no request carry
   await dropFiles(page, files);
   await decisions(page, files.length);
 
+  // everything the app does fits its own Content-Security-Policy
+  expect(violations).toEqual([]);
   const origin = new URL(baseURL!).origin;
   for (const request of requests) {
     const url = new URL(request.url());
