@@ -1,0 +1,70 @@
+// Drives the benchmark page (bench/page) in a fresh headless Chromium per backend: cold first result,
+// warm end-to-end latency per stage, peak tensor memory, the seed-equivalent pipeline, DICOM decoding.
+import type { Page } from 'playwright-core';
+import { freshBrowser } from './browser';
+import type { ColdResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from './protocol';
+import { serveStatic } from './server';
+
+export interface PageBenchOptions {
+  mounts: Record<string, string>;
+  imageUrls: string[];
+  passes: number;
+  seed: { modelUrl: string; runs: number; maxSeconds: number } | null;
+  dicom: { urls: string[]; repeats: number } | null;
+}
+
+export type BackendBench =
+  | { requested: string; started: false; reason: string }
+  | {
+      requested: string;
+      started: true;
+      cold: ColdResult;
+      warm: StageTimes[];
+      memory: MemoryResult;
+      seed: SeedResult | null;
+      dicom: (DicomTiming & { url: string })[] | null;
+    };
+
+type Bench = Window['bench'];
+
+async function call<K extends keyof Bench>(page: Page, name: K, ...args: unknown[]): Promise<unknown> {
+  return page.evaluate(([n, a]) => (window.bench[n as keyof Bench] as (...x: unknown[]) => Promise<unknown>)(...(a as unknown[])), [name, args] as const);
+}
+
+export async function benchBackend(backend: string, options: PageBenchOptions, log: (line: string) => void): Promise<BackendBench> {
+  const server = await serveStatic(options.mounts);
+  const browser = await freshBrowser();
+  try {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => log(`  page error: ${error.message}`));
+    const first = options.imageUrls[0]!;
+    await page.goto(`${server.origin}/?backend=${backend}&first=${encodeURIComponent(first)}`);
+    await page.waitForFunction(() => window.bench !== undefined);
+    const cold = (await page.evaluate(() => window.bench.cold)) as ColdResult | { error: string };
+    if ('error' in cold) return { requested: backend, started: false, reason: cold.error.split('\n')[0]! };
+    if (cold.backend !== backend) {
+      return { requested: backend, started: false, reason: `did not start here (fell back to ${cold.backend})` };
+    }
+    log(`  ${backend}: first result ${cold.firstResultMs.toFixed(0)} ms after navigation; warm runs...`);
+    const warm = (await call(page, 'warm', options.imageUrls, options.passes)) as StageTimes[];
+    const memory = (await call(page, 'peakMemory', first)) as MemoryResult;
+    let seed: SeedResult | null = null;
+    if (options.seed) {
+      log(`  ${backend}: seed-equivalent ResNet50 x2...`);
+      const { modelUrl, runs, maxSeconds } = options.seed;
+      seed = (await call(page, 'seed', modelUrl, options.imageUrls, runs, maxSeconds)) as SeedResult;
+    }
+    let dicom: (DicomTiming & { url: string })[] | null = null;
+    if (options.dicom) {
+      log(`  DICOM decoding...`);
+      dicom = [];
+      for (const url of options.dicom.urls) {
+        dicom.push({ url, ...((await call(page, 'dicom', url, options.dicom.repeats)) as DicomTiming) });
+      }
+    }
+    return { requested: backend, started: true, cold, warm, memory, seed, dicom };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

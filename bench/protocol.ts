@@ -1,0 +1,53 @@
+// What the benchmark page (bench/page/main.ts) hands back to bench/run.ts. Times in ms.
+
+export interface ColdResult {
+  requested: string;
+  /** the backend that actually started (the fallback order may pick another) */
+  backend: string;
+  /** when the page's script began, after navigation start */
+  scriptStartMs: number;
+  backendMs: number;
+  /** loadModels: fetch, sha256, build both graphs, warm each up once */
+  loadMs: number;
+  /** navigation start -> first image decoded and analysed */
+  firstResultMs: number;
+  firstDecision: string;
+  memoryAfterLoadBytes: number;
+}
+
+export interface StageTimes {
+  decode: number;
+  preprocess: number;
+  stage1: number;
+  stage2: number;
+  heatmap: number;
+  total: number;
+}
+
+export interface MemoryResult {
+  /** tf.memory().numBytes with the models loaded, before the image */
+  residentBytes: number;
+  /** tf.profile peakBytes over one end-to-end analysis (weights included) */
+  peakBytes: number;
+  leakedTensors: number;
+}
+
+export interface SeedResult {
+  loadMs: number;
+  residentBytes: number;
+  /** decode + 224x224x3 preprocessing + two ResNet50 runs, per image */
+  totals: number[];
+  /** the two ResNet50 runs alone */
+  models: number[];
+}
+
+export interface DicomTiming {
+  bytes: number;
+  /** the first decode, which also loads the codec */
+  firstMs: number;
+  ms: number[];
+  rows: number;
+  columns: number;
+  bitsStored: number;
+  transferSyntax: string;
+}

@@ -1,0 +1,264 @@
+// `npm run bench [-- --quick]`: the speed benchmark (not a test). Measures on this machine, as medians and
+// 95th percentiles, and prints them next to the targets; writes every sample to bench/results.json.
+//   1. headless Chromium, production build of bench/page, per TF.js backend: model download size, load time,
+//      cold first result, warm end-to-end latency per stage, peak tensor memory; the same on the real app
+//      (dist/) from page load to the first result card.
+//   2. the seed-equivalent pipeline (two ResNet50 runs at 224x224x3) on the same backends.
+//   3. the CLI's images per second; 4. DICOM decoding of a 2048x2500 16-bit image per transfer syntax.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { appColdFirstResult, type AppCold } from './app-cold';
+import { cliThroughput, type CliThroughput } from './cli-throughput';
+import { dicomInputs, DICOM_COLUMNS, DICOM_ROWS, type DicomInput } from './dicom-inputs';
+import { radiographs, IMAGE_FOLDERS } from './images';
+import { initialJs } from './initial-js';
+import { benchBackend, type BackendBench } from './page-bench';
+import { atLeast, atMost, bytes, formatTable, ms, seconds, type Row } from './report';
+import { median, summarize } from './stats';
+import type { StageTimes } from './protocol';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = join(REPO, 'bench', 'cache');
+const PAGE_DIST = join(CACHE, 'dist');
+const APP_DIST = join(REPO, 'dist');
+const SEED_DIR = join(CACHE, 'seed');
+const SEED_MODEL = join(SEED_DIR, 'resnet50', 'model.json');
+const DICOM_DIR = join(CACHE, 'dicom');
+const RESULTS = join(REPO, 'bench', 'results.json');
+
+/** The targets (the WASM backend is the reference). */
+const TARGET = {
+  seedSpeedup: 10,
+  warmEndToEndMs: 50,
+  coldFirstResultMs: 3000,
+  perModelMs: 25,
+  initialJsGzipBytes: 500_000,
+};
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+});
+if (flags.help) {
+  process.stdout.write('usage: npm run bench [-- --quick]\n  --quick  WASM only, fewer images and runs (about 2 minutes)\n');
+  process.exit(0);
+}
+const QUICK = flags.quick;
+const PLAN = QUICK
+  ? { backends: ['wasm'], images: 10, passes: 1, seedRuns: 3, dicomRepeats: 2, appChoices: ['wasm'], cliImages: 20, cliBackends: ['wasm'] }
+  : { backends: ['wasm', 'webgl', 'cpu'], images: Infinity, passes: 1, seedRuns: 10, dicomRepeats: 5, appChoices: ['auto', 'wasm'], cliImages: 60, cliBackends: ['wasm', 'cpu'] };
+/** The seed on the slow backends: at least 3 runs, then stop after this long (the WASM one does all its runs). */
+const SLOW_SEED_SECONDS = 40;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    const info = statSync(path);
+    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, info.mtimeMs);
+  };
+  for (const path of paths) visit(join(REPO, path));
+  return newest;
+}
+
+/** Runs `argv` in the repository unless `output` is newer than every input. */
+function buildIfStale(what: string, output: string, inputs: string[], argv: string[]): void {
+  if (existsSync(output) && statSync(output).mtimeMs >= newestMtime(inputs)) {
+    log(`${what}: up to date (${relative(REPO, output)})`);
+    return;
+  }
+  log(`${what}: ${argv.join(' ')}`);
+  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${result.status})`);
+}
+
+function modelFiles(): { path: string; bytes: number }[] {
+  const root = join(REPO, 'public', 'models');
+  const out: { path: string; bytes: number }[] = [];
+  const visit = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else out.push({ path: relative(root, path), bytes: statSync(path).size });
+    }
+  };
+  visit(root);
+  return out;
+}
+
+function makeSeedModel(): string | null {
+  if (existsSync(SEED_MODEL)) return null;
+  log('seed-equivalent ResNet50: python3 bench/make_seed_equivalent.py bench/cache/seed');
+  const result = spawnSync('/usr/bin/python3', ['bench/make_seed_equivalent.py', SEED_DIR], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  return result.status === 0 ? null : `could not make the seed-equivalent model: ${result.stderr.trim().split('\n').pop()}`;
+}
+
+const stage = (samples: StageTimes[], key: keyof StageTimes) => summarize(samples.map((s) => s[key]));
+
+async function main(): Promise<void> {
+  if (!existsSync(join(REPO, 'public', 'models', 'manifest.json'))) {
+    log('bench: no models in public/models (export them first)');
+    process.exitCode = 1;
+    return;
+  }
+  const started = Date.now();
+  const images = radiographs(REPO).slice(0, PLAN.images);
+  log(`bench: ${QUICK ? 'quick' : 'full'} run, ${images.length} radiographs, backends ${PLAN.backends.join(', ')}`);
+
+  buildIfStale('bench page', join(PAGE_DIST, 'index.html'), ['src', 'bench/page', 'bench/vite.config.ts', 'package.json'], [
+    'npx', 'vite', 'build', '--config', 'bench/vite.config.ts',
+  ]);
+  buildIfStale('app build', join(APP_DIST, 'index.html'), ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'], ['npm', 'run', 'build']);
+
+  const seedProblem = makeSeedModel();
+  if (seedProblem) log(`seed: ${seedProblem}`);
+  const dicom = await dicomInputs(DICOM_DIR, images.find((i) => /hand/.test(i.path))?.path ?? images[0]!.path);
+  if ('skipped' in dicom) log(`DICOM: skipped, ${dicom.skipped}`);
+  const dicomByUrl = new Map<string, DicomInput>('inputs' in dicom ? dicom.inputs.map((d) => [`/dicom/${relative(DICOM_DIR, d.file)}`, d]) : []);
+
+  const require = createRequire(import.meta.url);
+  const mounts: Record<string, string> = {
+    '/': PAGE_DIST,
+    '/models/': join(REPO, 'public', 'models'),
+    '/tfjs-wasm/': dirname(require.resolve('@tensorflow/tfjs-backend-wasm')),
+    '/seed/': SEED_DIR,
+    '/dicom/': DICOM_DIR,
+    ...Object.fromEntries(Object.entries(IMAGE_FOLDERS).map(([prefix, folder]) => [prefix, join(REPO, folder)])),
+  };
+
+  const backends: BackendBench[] = [];
+  for (const [index, backend] of PLAN.backends.entries()) {
+    log(`page bench: ${backend}`);
+    backends.push(
+      await benchBackend(
+        backend,
+        {
+          mounts,
+          imageUrls: images.map((i) => i.url),
+          passes: PLAN.passes,
+          seed: seedProblem
+            ? null
+            : { modelUrl: '/seed/resnet50/model.json', runs: PLAN.seedRuns, maxSeconds: backend === 'wasm' ? Infinity : SLOW_SEED_SECONDS },
+          // DICOM decoding does not use TF.js: once, in the first browser
+          dicom: index === 0 && dicomByUrl.size > 0 ? { urls: [...dicomByUrl.keys()], repeats: PLAN.dicomRepeats } : null,
+        },
+        log,
+      ),
+    );
+  }
+
+  const appCold: AppCold[] = [];
+  for (const choice of PLAN.appChoices) {
+    log(`app cold first result: backend ${choice}`);
+    appCold.push(await appColdFirstResult(APP_DIST, images[0]!.path, choice));
+  }
+  const js = await initialJs(APP_DIST);
+
+  log(`CLI throughput: ${PLAN.cliImages} images, ${PLAN.cliBackends.join(', ')}`);
+  const cli: CliThroughput[] = await cliThroughput(REPO, images.map((i) => i.path), PLAN.cliImages, PLAN.cliBackends);
+
+  // ---- the table
+  const rows: Row[] = [];
+  const files = modelFiles();
+  rows.push({ section: 'Models', metric: 'download (public/models, all files)', value: bytes(files.reduce((n, f) => n + f.bytes, 0)) });
+  rows.push({ section: 'Models', metric: 'initial JS of dist/index.html (gzip)', value: bytes(js.gzipBytes), ...atMost(js.gzipBytes, TARGET.initialJsGzipBytes, bytes(TARGET.initialJsGzipBytes)) });
+  rows.push({ section: 'Models', metric: 'analysis worker JS (gzip, loads next)', value: bytes(js.workerGzipBytes) });
+
+  const wasm = backends.find((b) => b.requested === 'wasm' && b.started);
+  let oursWarm = Number.NaN;
+  for (const b of backends) {
+    const section = `Bench page, ${b.requested} backend`;
+    if (!b.started) {
+      rows.push({ section, metric: 'backend', value: b.reason });
+      continue;
+    }
+    const isWasm = b === wasm;
+    const total = stage(b.warm, 'total');
+    if (isWasm) oursWarm = total.median;
+    const tgt = <T>(x: T) => (isWasm ? x : {});
+    rows.push({ section, metric: 'model load (fetch, sha256, build, warm-up)', value: ms(b.cold.loadMs) });
+    rows.push({ section, metric: 'cold first result after page load', value: seconds(b.cold.firstResultMs), ...tgt(atMost(b.cold.firstResultMs, TARGET.coldFirstResultMs, seconds(TARGET.coldFirstResultMs))) });
+    rows.push({ section, metric: `warm end-to-end, median (n=${total.n})`, value: ms(total.median), ...tgt(atMost(total.median, TARGET.warmEndToEndMs, ms(TARGET.warmEndToEndMs))) });
+    rows.push({ section, metric: 'warm end-to-end, p95', value: ms(total.p95) });
+    for (const [key, label] of [['decode', 'decode'], ['preprocess', 'letterbox + normalise'], ['heatmap', 'heatmap']] as const) {
+      const s = stage(b.warm, key);
+      rows.push({ section, metric: `  ${label}, median / p95`, value: `${ms(s.median)} / ${ms(s.p95)}` });
+    }
+    for (const key of ['stage1', 'stage2'] as const) {
+      const s = stage(b.warm, key);
+      const label = key === 'stage1' ? 'stage 1 model (body part)' : 'stage 2 model (abnormality)';
+      rows.push({ section, metric: `  ${label}, median / p95`, value: `${ms(s.median)} / ${ms(s.p95)}`, ...tgt(atMost(s.median, TARGET.perModelMs, ms(TARGET.perModelMs))) });
+    }
+    rows.push({ section, metric: 'tensor memory: resident / peak', value: `${bytes(b.memory.residentBytes)} / ${bytes(b.memory.peakBytes)}` });
+    if (b.seed) {
+      const seedTotal = summarize(b.seed.totals);
+      const seedModels = median(b.seed.models);
+      const speedup = seedTotal.median / total.median;
+      rows.push({ section, metric: `seed equivalent (2x ResNet50 224x224x3), median (n=${seedTotal.n})`, value: `${ms(seedTotal.median)} (models ${ms(seedModels)})` });
+      rows.push({ section, metric: 'seed equivalent: load / resident memory', value: `${ms(b.seed.loadMs)} / ${bytes(b.seed.residentBytes)}` });
+      rows.push({ section, metric: 'speed-up, seed / ours (warm end-to-end)', value: `${speedup.toFixed(1)}x`, ...tgt(atLeast(speedup, TARGET.seedSpeedup, `${TARGET.seedSpeedup}x`)) });
+      rows.push({ section, metric: 'speed-up, models only', value: `${(seedModels / (stage(b.warm, 'stage1').median + stage(b.warm, 'stage2').median)).toFixed(1)}x` });
+    }
+  }
+  for (const a of appCold) {
+    const section = 'Real app (dist/), fresh profile';
+    const isWasm = a.backendChoice === 'wasm';
+    rows.push({
+      section,
+      metric: `cold first result, backend setting ${a.backendChoice} (${a.activeBackend || '?'})`,
+      value: seconds(a.firstResultMs),
+      ...(isWasm ? atMost(a.firstResultMs, TARGET.coldFirstResultMs, seconds(TARGET.coldFirstResultMs)) : {}),
+    });
+    rows.push({ section, metric: `  models ready after page load (${a.backendChoice})`, value: seconds(a.modelsReadyMs) });
+  }
+  for (const c of cli) {
+    rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend}: images per second (${c.images} images)`, value: `${c.imagesPerSecond.toFixed(1)}/s (${ms(c.msPerImage)} each)` });
+    rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend}: startup + 1 image`, value: seconds(c.startupSeconds * 1000) });
+  }
+  const dicomRuns = backends.flatMap((b) => (b.started && b.dicom ? b.dicom : []));
+  const dicomSection = `DICOM decode, ${DICOM_COLUMNS}x${DICOM_ROWS} 12-bit in 16 (Chromium)`;
+  if ('skipped' in dicom) rows.push({ section: dicomSection, metric: 'skipped', value: dicom.skipped });
+  for (const run of dicomRuns) {
+    const input = dicomByUrl.get(run.url)!;
+    const s = summarize(run.ms);
+    rows.push({
+      section: dicomSection,
+      metric: `${input.syntax} (${bytes(run.bytes)}), median / first`,
+      value: `${ms(s.median)} / ${ms(run.firstMs)}`,
+      ...atMost(s.median, input.targetMs, ms(input.targetMs)),
+    });
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    durationSeconds: (Date.now() - started) / 1000,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg(), node: process.version },
+    images: images.map((i) => relative(REPO, i.path)),
+    targets: TARGET,
+    modelFiles: files,
+    initialJs: js,
+    oursWarmMedianMs: oursWarm,
+    backends,
+    appCold,
+    cli,
+    dicomInputs: 'inputs' in dicom ? dicom.inputs.map((d) => ({ ...d, file: relative(REPO, d.file) })) : dicom,
+    table: rows,
+  };
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatTable(rows)}\n\n`);
+  process.stdout.write(
+    `machine: ${results.machine.cpus} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
+      `${results.durationSeconds.toFixed(0)} s; every sample in ${relative(REPO, RESULTS)}\n`,
+  );
+}
+
+await main();
