@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 LABELLED = ("0", "1")
 
@@ -81,7 +81,7 @@ def letterbox_area(gray: np.ndarray, size: int, pad_value: int) -> np.ndarray:
 
 def load_image(path: Path, size: int, pad_value: int) -> np.ndarray:
     with Image.open(path) as img:
-        return letterbox_area(to_gray(img), size, pad_value)
+        return letterbox_area(to_gray(ImageOps.exif_transpose(img)), size, pad_value)  # as the app's decoders do
 
 
 def synthetic_ood(n: int, size: int, seed: int) -> np.ndarray:
