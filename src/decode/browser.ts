@@ -3,6 +3,7 @@
 // DecodeError whose message is written for the person who dropped the file.
 import { rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
 import type { GrayImage } from '../pipeline/types';
+import type { DicomMeta } from '../pipeline/dicom/index';
 import { fitWithin, imageDimensions, type Dimensions } from './dimensions';
 
 export class DecodeError extends Error {
@@ -17,6 +18,8 @@ export interface DecodedImage {
   format: ImageFormat;
   /** the stored size, before any downscaling for memory */
   original: Dimensions;
+  /** DICOM only: the header and the modality values of each frame (for window/level on the page) */
+  dicom?: { meta: DicomMeta; values: Float32Array[]; min: number; max: number };
 }
 
 /** Long side of the pixels we read from a raster image; larger images are decoded straight to this size. */
@@ -30,17 +33,19 @@ const MIME: Partial<Record<ImageFormat, string>> = {
   gif: 'image/gif',
 };
 
-async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
+async function decodeDicom(bytes: Uint8Array): Promise<DecodedImage> {
   // its own chunk (with its WASM codecs), loaded only when a DICOM file arrives
   const { decodeDicomFile } = await import('../pipeline/dicom/index');
-  let frames: GrayImage[];
+  let decoded: Awaited<ReturnType<typeof decodeDicomFile>>;
   try {
-    ({ frames } = await decodeDicomFile(bytes));
+    decoded = await decodeDicomFile(bytes);
   } catch (error) {
     throw new DecodeError(`could not read this DICOM file: ${error instanceof Error ? error.message : error}`);
   }
-  if (frames.length === 0) throw new DecodeError('this DICOM file holds no image frames');
-  return frames;
+  const { frames, meta, raw } = decoded;
+  const image = frames[0];
+  if (!image) throw new DecodeError('this DICOM file holds no image frames');
+  return { frames, image, format: 'dicom', original: { width: image.width, height: image.height }, dicom: { meta, ...raw } };
 }
 
 async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {
@@ -89,11 +94,7 @@ export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_S
   if (format === 'unknown') {
     throw new DecodeError('not an image: the contents are not PNG, JPEG, WebP, BMP, GIF or DICOM, whatever the file name says');
   }
-  if (format === 'dicom') {
-    const frames = await decodeDicom(bytes);
-    const image = frames[0]!;
-    return { frames, image, format, original: { width: image.width, height: image.height } };
-  }
+  if (format === 'dicom') return decodeDicom(bytes);
   return decodeRaster(bytes, format, maxSide);
 }
 

@@ -64,7 +64,7 @@ const api: WorkerApi = {
     } catch (error) {
       return [reply(errorResult(name, reasonOf(error)), null, false)];
     }
-    const { frames, original } = decoded;
+    const { frames, original, dicom } = decoded;
     const replies: AnalyzeReply[] = [];
     for (const [index, frame] of frames.entries()) {
       const frameName = frames.length > 1 ? `${name}#${index + 1}` : name;
@@ -73,13 +73,19 @@ const api: WorkerApi = {
       try {
         const result = await analyzeImage(frame, frameName, models!);
         const preview = await previewBitmap(frame, PREVIEW_SIDE);
-        replies.push(reply({ ...result, width, height }, preview, frame.width < width || frame.height < height));
+        const done = reply({ ...result, width, height }, preview, frame.width < width || frame.height < height);
+        const values = dicom?.values[index];
+        if (dicom && values) {
+          done.dicom = { meta: dicom.meta, values, width: frame.width, height: frame.height, min: dicom.min, max: dicom.max };
+        }
+        replies.push(done);
       } catch (error) {
         replies.push(reply(errorResult(frameName, reasonOf(error), width, height), null, false));
       }
     }
-    const previews = replies.flatMap((r) => (r.preview ? [r.preview] : []));
-    return withTransfer(replies, previews);
+    const previews: Transferable[] = replies.flatMap((r) => (r.preview ? [r.preview] : []));
+    const values = replies.flatMap((r) => (r.dicom ? [r.dicom.values.buffer as ArrayBuffer] : []));
+    return withTransfer(replies, [...previews, ...values]);
   },
 };
 

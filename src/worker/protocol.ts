@@ -1,5 +1,6 @@
 // The typed messages between the page and the analysis worker.
 import type { BackendName } from '../models/backend';
+import type { DicomMeta } from '../pipeline/dicom/index';
 import type { Manifest } from '../pipeline/manifest';
 import type { ImageResult } from '../pipeline/types';
 
@@ -27,6 +28,20 @@ export interface AnalyzeReply {
   /** true when the image was larger than the decode cap and was analysed downscaled */
   downscaled: boolean;
   milliseconds: number;
+  /** DICOM views only: the header and this view's modality values, moved (not copied) from the worker */
+  dicom?: DicomView;
+}
+
+export interface DicomView {
+  /** patient fields included: kept in memory for an on-request display, never logged, stored or exported */
+  meta: DicomMeta;
+  /** Modality LUT values of this view, row-major, `width * height` */
+  values: Float32Array;
+  width: number;
+  height: number;
+  /** value range over all views of the file */
+  min: number;
+  max: number;
 }
 
 export interface WorkerApi {

@@ -1,0 +1,97 @@
+// The DICOM viewer, studies and exports: a two-view study (one StudyInstanceUID, a made-up patient, see
+// e2e/fixtures/SOURCES.md) is grouped, shows its header next to the model's call, windows live, and its
+// exports never carry the patient's name or ID.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { cardFor, decisions, dropFiles, openApp, requireModels, type DroppedFile } from './helpers';
+
+test.beforeEach(requireModels);
+
+const VIEWS = ['study_hand_pa.dcm', 'study_hand_lateral.dcm'];
+const PATIENT = { name: 'Doe', id: 'DOE-JANE-0042' };
+
+const studyFile = async (name: string): Promise<DroppedFile> => ({
+  name,
+  mimeType: 'application/dicom',
+  buffer: await readFile(fileURLToPath(new URL(`fixtures/dicom/${name}`, import.meta.url))),
+});
+
+async function dropStudy(page: Page): Promise<void> {
+  await openApp(page);
+  await dropFiles(page, await Promise.all(VIEWS.map(studyFile)));
+  await decisions(page, VIEWS.length);
+}
+
+/** The gray levels the canvas shows now (one channel: the viewer draws gray). */
+const canvasPixels = (canvas: Locator) =>
+  canvas.evaluate((element: HTMLCanvasElement) => {
+    const { data } = element.getContext('2d')!.getImageData(0, 0, element.width, element.height);
+    return Array.from(data.filter((_, i) => i % 4 === 0));
+  });
+
+const differingShare = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length / a.length;
+
+/** Waits for the next animation frame, when the viewer repaints. */
+const nextFrame = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
+test('two views of one study show their header next to the model, with patient details hidden until asked', async ({ page }) => {
+  await dropStudy(page);
+  for (const name of VIEWS) {
+    const card = cardFor(page, name);
+    await expect(card, name).not.toHaveAttribute('data-decision', 'error');
+    const header = card.getByTestId('dicom-header');
+    await expect(header).toContainText('HAND');
+    await expect(header).toContainText(name.includes('_pa') ? 'PA' : 'LL');
+    await expect(header).toContainText('R');
+    await expect(card.getByTestId('scale-bar')).toBeVisible();
+  }
+  await expect(page.locator('body')).not.toContainText(PATIENT.id);
+  await expect(page.locator('body')).not.toContainText(PATIENT.name);
+  const card = cardFor(page, VIEWS[0]!);
+  await card.getByRole('button', { name: 'Show patient details' }).click();
+  await expect(card.getByTestId('patient-details')).toContainText(PATIENT.id);
+  await card.getByRole('button', { name: 'Hide patient details' }).click();
+  await expect(page.locator('body')).not.toContainText(PATIENT.id);
+});
+
+test('window/level by drag, presets and invert change the displayed pixels', async ({ page }) => {
+  await dropStudy(page);
+  const card = cardFor(page, VIEWS[0]!);
+  const canvas = card.getByTestId('image-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  await nextFrame(page);
+  const before = await canvasPixels(canvas);
+
+  const box = (await card.getByRole('application').boundingBox())!;
+  const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x - 60, start.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await nextFrame(page);
+  const dragged = await canvasPixels(canvas);
+  expect(differingShare(before, dragged)).toBeGreaterThan(0.2);
+  await expect(card.getByTestId('window-preset')).toHaveValue('');
+
+  await card.getByTestId('window-reset').click();
+  await nextFrame(page);
+  expect(await canvasPixels(canvas)).toEqual(before);
+
+  await card.getByTestId('window-preset').selectOption('Bone');
+  await nextFrame(page);
+  expect(differingShare(before, await canvasPixels(canvas))).toBeGreaterThan(0.2);
+  await card.getByTestId('window-reset').click();
+
+  await card.getByTestId('invert').check();
+  await nextFrame(page);
+  const inverted = await canvasPixels(canvas);
+  expect(inverted).toEqual(before.map((v) => 255 - v));
+
+  // keyboard: Shift+Right widens the window
+  const values = card.getByTestId('window-values');
+  const shown = await values.innerText();
+  await card.getByRole('application').focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(values).not.toHaveText(shown);
+});
