@@ -1,5 +1,8 @@
-// Output rows of the CLI: one JSON object per line, or CSV with a p_<class> column per body-part class.
+// Output rows of the CLI: one JSON object per line, or CSV with a p_<class> column per body-part class
+// (the CSV formatting lives in src/pipeline/csv.ts, shared with the app's export).
 import type { ImageResult } from '../src/pipeline/types';
+
+export { csvHeader, csvRow } from '../src/pipeline/csv';
 
 const HEATMAP_DECIMALS = 4;
 
@@ -23,31 +26,4 @@ export function jsonRow(result: ImageResult, withHeatmap: boolean): string {
     };
   }
   return JSON.stringify(row);
-}
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvHeader(classes: readonly string[]): string {
-  return ['file', 'width', 'height', 'bodyPart', ...classes.map((c) => `p_${c}`), 'abnormalProbability', 'decision', 'error']
-    .map(csvField)
-    .join(',');
-}
-
-export function csvRow(result: ImageResult, classes: readonly string[]): string {
-  return [
-    result.file,
-    result.width,
-    result.height,
-    result.bodyPart,
-    ...classes.map((c) => result.bodyPartProbabilities[c]),
-    result.abnormalProbability,
-    result.decision,
-    result.error,
-  ]
-    .map(csvField)
-    .join(',');
 }

@@ -7,6 +7,7 @@ import { groupStudies } from '../pipeline/study';
 import type { ImageResult, StudyResult } from '../pipeline/types';
 import type { AnalyzeReply, BackendChoice, WorkerApi, WorkerEvent } from '../worker/protocol';
 import { connect, WorkerStopped } from '../worker/rpc';
+import { studyKey } from './dicom-header';
 import { modelsUrl, wasmUrl } from './paths';
 import { loadBackendChoice, saveBackendChoice } from './settings';
 
@@ -25,6 +26,13 @@ export interface Entry {
   reply: AnalyzeReply | null;
   /** set on the further views of a multi-frame file: the id of the entry holding its first view */
   viewOf?: number;
+}
+
+/** A study with the cards of its views (for side-by-side display and its report). */
+export interface StudyGroup {
+  key: string;
+  study: StudyResult;
+  entries: Entry[];
 }
 
 type ModelState =
@@ -55,17 +63,29 @@ export class Session {
   #nextDrop = 0;
   #draining = false;
 
-  studies: StudyResult[] = $derived.by(() => {
+  /** Views of one DICOM study (StudyInstanceUID), else images dropped together, per body part; 2 views or more. */
+  studyGroups: StudyGroup[] = $derived.by(() => {
     if (!this.manifest) return [];
-    const results: ImageResult[] = [];
-    const dropOf = new Map<ImageResult, number>();
+    const entryOf = new Map<ImageResult, Entry>();
+    const keyOf = new Map<ImageResult, string>();
     for (const entry of this.entries) {
       if (!entry.reply) continue;
-      results.push(entry.reply.result);
-      dropOf.set(entry.reply.result, entry.dropId);
+      entryOf.set(entry.reply.result, entry);
+      keyOf.set(entry.reply.result, studyKey(entry.reply.dicom?.meta, entry.dropId));
     }
-    return groupStudies(results, this.manifest, (r) => String(dropOf.get(r))).filter((s) => s.files.length > 1);
+    const results = [...entryOf.keys()];
+    const groups: StudyGroup[] = [];
+    for (const key of new Set(keyOf.values())) {
+      const members = results.filter((r) => keyOf.get(r) === key);
+      for (const study of groupStudies(members, this.manifest)) {
+        const entries = members.filter((r) => r.bodyPart === study.bodyPart && study.files.includes(r.file)).map((r) => entryOf.get(r)!);
+        groups.push({ key: `${key}:${study.bodyPart}`, study, entries });
+      }
+    }
+    return groups.filter((g) => g.study.files.length > 1);
   });
+
+  studies: StudyResult[] = $derived(this.studyGroups.map((g) => g.study));
 
   /** Starts (or restarts) the worker with the chosen backend and loads the models. */
   start(): Promise<WorkerApi> {

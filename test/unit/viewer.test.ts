@@ -1,6 +1,7 @@
 // The DICOM viewer's pure parts: live window/level through a lookup table, presets, the scale bar.
 import { describe, expect, it } from 'vitest';
 import { applyWindow } from '../../src/pipeline/dicom/pixels';
+import { bodyPartAgreement, headerFields, studyKey } from '../../src/app/dicom-header';
 import { scaleBar } from '../../src/ui/scale-bar';
 import { binValues, percentile, renderWindow, windowBetween, windowPresets } from '../../src/ui/windowing';
 
@@ -86,5 +87,40 @@ describe('scale bar', () => {
   it('has no bar without a pixel spacing', () => {
     expect(scaleBar(0, 100)).toBeNull();
     expect(scaleBar(Number.NaN, 100)).toBeNull();
+  });
+});
+
+describe('DICOM header next to the model', () => {
+  const supported = ['elbow', 'hand', 'shoulder'];
+
+  it('groups views by StudyInstanceUID, else by drop', () => {
+    expect(studyKey({ studyInstanceUid: '1.2.3' }, 1)).toBe(studyKey({ studyInstanceUid: '1.2.3' }, 2));
+    expect(studyKey({ studyInstanceUid: '1.2.3' }, 1)).not.toBe(studyKey({ studyInstanceUid: '1.2.4' }, 1));
+    expect(studyKey(undefined, 1)).toBe(studyKey({}, 1));
+    expect(studyKey(undefined, 1)).not.toBe(studyKey(undefined, 2));
+  });
+
+  it('lists body part, view and laterality in words', () => {
+    expect(headerFields({ bodyPartExamined: 'HAND', viewPosition: 'PA', laterality: 'R' })).toEqual([
+      { label: 'Body part (header)', value: 'HAND' },
+      { label: 'View', value: 'PA' },
+      { label: 'Laterality', value: 'R (right)' },
+    ]);
+  });
+
+  it('flags a disagreement in words', () => {
+    expect(bodyPartAgreement('HAND', 'hand', 'hand', supported)).toMatchObject({ agrees: true });
+    expect(bodyPartAgreement('HAND', 'elbow', 'elbow', supported)).toEqual({
+      agrees: false,
+      message: 'The header says HAND; the model says elbow.',
+    });
+    expect(bodyPartAgreement('CHEST', 'shoulder', 'shoulder', supported)?.message).toBe(
+      'The header says CHEST, a body part the models were not trained on; the model says shoulder.',
+    );
+    expect(bodyPartAgreement('HAND', null, 'other_xray', supported)).toEqual({
+      agrees: false,
+      message: 'The header says HAND, but the model did not recognise a supported body part (most likely other xray).',
+    });
+    expect(bodyPartAgreement(undefined, 'hand', 'hand', supported)).toBeNull();
   });
 });
