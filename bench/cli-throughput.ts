@@ -28,7 +28,7 @@ function timedRun(repoRoot: string, backend: string, folder: string, expectedRow
   return seconds;
 }
 
-export async function cliThroughput(repoRoot: string, images: string[], count: number, backends: string[]): Promise<CliThroughput[]> {
+export async function cliThroughput(repoRoot: string, images: string[], count: number, backend: string): Promise<CliThroughput> {
   const work = await mkdtemp(join(tmpdir(), 'bonelens-bench-cli-'));
   try {
     const one = join(work, 'one');
@@ -40,15 +40,11 @@ export async function cliThroughput(repoRoot: string, images: string[], count: n
       const source = images[i % images.length]!;
       await copyFile(source, join(many, `${String(i).padStart(3, '0')}-${basename(source)}`));
     }
-    const results: CliThroughput[] = [];
-    for (const backend of backends) {
-      const startupSeconds = timedRun(repoRoot, backend, one, 1);
-      const batchSeconds = timedRun(repoRoot, backend, many, count);
-      // the startup run analysed one image too: the batch's extra time covers count - 1 images
-      const perImage = Math.max(batchSeconds - startupSeconds, 1e-9) / (count - 1);
-      results.push({ backend, images: count, startupSeconds, batchSeconds, imagesPerSecond: 1 / perImage, msPerImage: perImage * 1000 });
-    }
-    return results;
+    const startupSeconds = timedRun(repoRoot, backend, one, 1);
+    const batchSeconds = timedRun(repoRoot, backend, many, count);
+    // the startup run analysed one image too: the batch's extra time covers count - 1 images
+    const perImage = Math.max(batchSeconds - startupSeconds, 1e-9) / (count - 1);
+    return { backend, images: count, startupSeconds, batchSeconds, imagesPerSecond: 1 / perImage, msPerImage: perImage * 1000 };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -69,7 +69,7 @@ async function radiograph12Bit(sourceImage: string): Promise<Buffer> {
   return out;
 }
 
-/** Returns the inputs, making any that are missing; null (with the reason) when the tools are not installed. */
+/** Returns the inputs, making them when any is missing; `skipped` with the reason when the tools are not installed. */
 export async function dicomInputs(folder: string, sourceImage: string): Promise<{ inputs: DicomInput[] } | { skipped: string }> {
   const wanted = SYNTAXES.map((s) => ({ syntax: s.syntax, file: join(folder, s.file), targetMs: s.targetMs }));
   if (wanted.every((input) => existsSync(input.file))) return { inputs: wanted };

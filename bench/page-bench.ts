@@ -31,6 +31,28 @@ async function call<K extends keyof Bench>(page: Page, name: K, ...args: unknown
   return page.evaluate(([n, a]) => (window.bench[n as keyof Bench] as (...x: unknown[]) => Promise<unknown>)(...(a as unknown[])), [name, args] as const);
 }
 
+async function openColdPage(page: Page, origin: string, backend: string, firstUrl: string): Promise<ColdResult | string> {
+  await page.goto(`${origin}/?backend=${backend}&first=${encodeURIComponent(firstUrl)}`);
+  await page.waitForFunction(() => window.bench !== undefined);
+  const cold = (await page.evaluate(() => window.bench.cold)) as ColdResult | { error: string } | null;
+  if (cold === null) return 'the page did not start a cold run';
+  if ('error' in cold) return cold.error.split('\n')[0]!;
+  if (cold.backend !== backend) return `did not start here (fell back to ${cold.backend})`;
+  return cold;
+}
+
+/** Only the cold first result, in another fresh browser (to repeat a one-shot measurement). */
+export async function coldOnly(backend: string, options: PageBenchOptions): Promise<ColdResult | string> {
+  const server = await serveStatic(options.mounts);
+  const browser = await freshBrowser();
+  try {
+    return await openColdPage(await browser.context.newPage(), server.origin, backend, options.imageUrls[0]!);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 export async function benchBackend(backend: string, options: PageBenchOptions, log: (line: string) => void): Promise<BackendBench> {
   const server = await serveStatic(options.mounts);
   const browser = await freshBrowser();
@@ -38,13 +60,8 @@ export async function benchBackend(backend: string, options: PageBenchOptions, l
     const page = await browser.context.newPage();
     page.on('pageerror', (error) => log(`  page error: ${error.message}`));
     const first = options.imageUrls[0]!;
-    await page.goto(`${server.origin}/?backend=${backend}&first=${encodeURIComponent(first)}`);
-    await page.waitForFunction(() => window.bench !== undefined);
-    const cold = (await page.evaluate(() => window.bench.cold)) as ColdResult | { error: string };
-    if ('error' in cold) return { requested: backend, started: false, reason: cold.error.split('\n')[0]! };
-    if (cold.backend !== backend) {
-      return { requested: backend, started: false, reason: `did not start here (fell back to ${cold.backend})` };
-    }
+    const cold = await openColdPage(page, server.origin, backend, first);
+    if (typeof cold === 'string') return { requested: backend, started: false, reason: cold };
     log(`  ${backend}: first result ${cold.firstResultMs.toFixed(0)} ms after navigation; warm runs...`);
     const warm = (await call(page, 'warm', options.imageUrls, options.passes)) as StageTimes[];
     const memory = (await call(page, 'peakMemory', first)) as MemoryResult;

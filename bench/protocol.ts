@@ -13,6 +13,8 @@ export interface ColdResult {
   firstResultMs: number;
   firstDecision: string;
   memoryAfterLoadBytes: number;
+  /** on the webgl backend, the WebGL renderer (SwiftShader: software, no GPU) */
+  webglRenderer: string | null;
 }
 
 export interface StageTimes {

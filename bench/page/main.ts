@@ -29,6 +29,14 @@ function loaded(): LoadedModels {
   return models;
 }
 
+/** Which WebGL implementation this browser has (SwiftShader is a software one), or null without WebGL. */
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
 async function cold(backend: BackendName, firstImageUrl: string): Promise<ColdResult> {
   const startedAt = performance.now();
   const actual = await initBackend(backend, WASM_URL);
@@ -47,6 +55,7 @@ async function cold(backend: BackendName, firstImageUrl: string): Promise<ColdRe
     firstResultMs: firstResultAt,
     firstDecision: result.decision,
     memoryAfterLoadBytes: tf.memory().numBytes,
+    webglRenderer: actual === 'webgl' ? webglRenderer() : null,
   };
 }
 
