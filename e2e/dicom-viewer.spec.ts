@@ -4,7 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { cardFor, decisions, dropFiles, openApp, requireModels, type DroppedFile } from './helpers';
+import { cardFor, decisions, dropFiles, MODELS_MANIFEST, openApp, requireModels, type DroppedFile } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -94,4 +94,49 @@ test('window/level by drag, presets and invert change the displayed pixels', asy
   await card.getByRole('application').focus();
   await page.keyboard.press('Shift+ArrowRight');
   await expect(values).not.toHaveText(shown);
+});
+
+test('the study panel shows both views side by side, and its exports carry results but never the patient', async ({ page }) => {
+  await page.addInitScript(() => {
+    // record print requests instead of opening the browser's print dialog
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => void ((window as unknown as { printed: number }).printed += 1);
+  });
+  await dropStudy(page);
+  const manifest = JSON.parse(await readFile(MODELS_MANIFEST, 'utf8')) as { version: string };
+  const study = page.getByTestId('study-panel').getByTestId('study');
+  await expect(study).toHaveCount(1); // one StudyInstanceUID: one study, although the model may call each view differently
+  await expect(study).toContainText('2 images');
+  await expect(study.getByTestId('study-views').locator('canvas')).toHaveCount(VIEWS.length);
+  // show the patient on screen: the exports must still leave them out
+  await cardFor(page, VIEWS[0]!).getByRole('button', { name: 'Show patient details' }).click();
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = await readFile((await csvDownload.path())!, 'utf8');
+  const [header, ...rows] = csv.trim().split('\n');
+  expect(header).toMatch(/^file,width,height,bodyPart,(p_\w+,)+abnormalProbability,decision,error$/);
+  expect(rows.map((row) => row.split(',')[0]).sort()).toEqual([...VIEWS].sort());
+  expect(csv).not.toContain(PATIENT.name);
+  expect(csv).not.toContain(PATIENT.id);
+
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), study.getByTestId('report-png').click()]);
+  const png = await readFile((await pngDownload.path())!);
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(png.toString('latin1')).not.toContain(PATIENT.name);
+  expect(png.toString('latin1')).not.toContain(PATIENT.id);
+  expect(pngDownload.suggestedFilename()).toMatch(/^bonelens-\w+-study-1\.png$/);
+
+  await study.getByTestId('report-print').click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  await page.emulateMedia({ media: 'print' });
+  const printed = page.getByTestId('print-report');
+  await expect(printed).toBeVisible();
+  await expect(page.getByTestId('study-panel')).toBeHidden();
+  await expect(printed).toContainText('Not a medical device. Not for clinical use.');
+  await expect(printed).toContainText(`Models ${manifest.version}`);
+  for (const name of VIEWS) await expect(printed).toContainText(name);
+  await expect(printed.locator('img')).toHaveCount(VIEWS.length);
+  await expect(printed).not.toContainText(PATIENT.name);
+  await expect(printed).not.toContainText(PATIENT.id);
+  await page.screenshot({ path: test.info().outputPath('print.png'), fullPage: true });
 });
