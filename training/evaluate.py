@@ -1,4 +1,4 @@
-"""Evaluate a trained run the way it will ship: the exported graph (BN folded, temperature folded,
+"""Evaluate a trained run the way it will ship: the exported graph (BN folded, calibration folded,
 weights quantised) executed by our reference executor. Picks the quantisation, the body-part rejection
 threshold and the abnormality thresholds on VALIDATION data only, then measures everything on TEST.
 
@@ -36,8 +36,8 @@ ds = load_dataset(cfg)
 rows, images, split, part, abnormal = ds["rows"], ds["images"], ds["split"], ds["part"], ds["abnormal"]
 model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
 model.load_state_dict(ck["model"])
-graphs = {"bodypart": export_network(model, model.bodypart, ck["temperatures"]["bodypart"], cfg.size),
-          "abnormality": export_network(model, model.abnormality, ck["temperatures"]["abnormality"], cfg.size)}
+graphs = {"bodypart": export_network(model, model.bodypart, cfg.size, **ck["calibration"]["bodypart"]),
+          "abnormality": export_network(model, model.abnormality, cfg.size, **ck["calibration"]["abnormality"])}
 rng = np.random.default_rng(cfg.seed)
 
 
@@ -232,7 +232,7 @@ split_counts = {s: {"images": int((split == s).sum()),
                     "groups": int(len({rows[i]["group"] for i in np.flatnonzero(split == s)}))} for s in ("train", "val", "test")}
 report = {
     "run": args.run, "date": time.strftime("%Y-%m-%d"), "bestEpoch": ck["epoch"] + 1,
-    "temperatures": ck["temperatures"], "quantisation": quantisation,
+    "headCalibration": ck["calibration"], "quantisation": quantisation,
     "split": split_counts, "bodypart": bodypart, "abnormality": abn,
     "thresholds": thresholds, "thresholdBasis": threshold_basis,
     "calibration": {"ece": ece_value, "reliability": reliability, "scope": "test, elbow+hand+shoulder labelled"},

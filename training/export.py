@@ -48,7 +48,7 @@ graphs, entries = {}, {}
 if out.exists():
     shutil.rmtree(out)
 for name, (head, task, classes) in heads.items():
-    g = export_network(model, head, ck["temperatures"][name], cfg.size)
+    g = export_network(model, head, cfg.size, **ck["calibration"][name])
     mode = report["quantisation"][name]["chosen"]
     files = g.save(out / name, {"logits": "logits", "cam": "cam"}, mode)
     graphs[name] = (g, mode)
@@ -91,7 +91,7 @@ manifest = {
     "training": {"date": report["date"], "images": len(rows), "bySource": dict(by_source),
                  "split": report["split"], "bestEpoch": report["bestEpoch"],
                  "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, shared backbone, "
-                                 "two heads (body part, abnormality), temperature-calibrated",
+                                 "two heads (body part, abnormality), calibrated on validation",
                  "code": "training/ (train.py, evaluate.py, export.py)"},
     "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())],
     "limitations": [
@@ -201,8 +201,8 @@ for p, m in report["abnormality"].items():
                  f"{pct(m['sensitivityAtHigh'])} / {pct(m['specificityAtHigh'])} | {m['kappaImage']:.3f} | "
                  f"{m['kappaStudy']:.3f} | {m['ece']:.3f} |")
 lines += [
-    "", f"Calibration (elbow+hand+shoulder test images): ECE **{report['calibration']['ece']:.3f}** after temperature "
-    f"scaling on validation (temperatures {json.dumps(report['temperatures'])}).", "",
+    "", f"Calibration (elbow+hand+shoulder test images): ECE **{report['calibration']['ece']:.3f}** after calibration on "
+    f"validation (logits * scale + shift per head: {json.dumps(report['headCalibration'])}).", "",
     "![reliability](../training/reports/reliability.png)", "",
     "For reference, MURA's DenseNet-169 baseline reached Cohen's kappa 0.71 (elbow), 0.85 (hand), 0.73 (shoulder) on "
     "MURA's own test set; our numbers are on a different, much smaller and differently labelled set and are not "

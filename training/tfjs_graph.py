@@ -153,9 +153,9 @@ class Graph:
                 for f in ("model.json", shard)}
 
 
-def export_network(model, head: torch.nn.Linear, temperature: float, size: int):
+def export_network(model, head: torch.nn.Linear, size: int, scale: float = 1.0, shift=None):
     """RadiographNet backbone + one linear head -> Graph with outputs `logits` [N,K] and `cam` [N,h,w,K].
-    The calibration temperature is folded into the head: logits/T = mean(cam/T) + bias/T."""
+    The validation-fitted calibration is folded into the head: logits*scale + shift = mean(cam*scale) + bias*scale + shift."""
     model.eval()
     g = Graph("image", size, 1)
     stem = model.stem
@@ -166,8 +166,8 @@ def export_network(model, head: torch.nn.Linear, temperature: float, size: int):
         conv = g.conv(f"stage{i}/conv", down, *fold_bn(stage.conv[0], stage.conv[1]), stride=1, pad=1, relu=False)
         x = g.op(f"stage{i}/relu", "Relu", [g.op(f"stage{i}/add", "AddV2", [down, conv])])
     k = head.weight.shape[0]
-    cam_w = (head.weight.detach() / temperature)[:, :, None, None]             # [K, C, 1, 1]
-    cam = g.conv("cam", x, cam_w, torch.zeros(k), stride=1, pad=0, relu=False)
-    bias = g.const("head/bias", (head.bias.detach() / temperature).numpy())
+    shift = torch.zeros(k) if shift is None else torch.as_tensor(shift, dtype=torch.float32)
+    cam = g.conv("cam", x, (head.weight.detach() * scale)[:, :, None, None], torch.zeros(k), stride=1, pad=0, relu=False)
+    bias = g.const("head/bias", (head.bias.detach() * scale + shift).numpy())
     g.op("logits", "AddV2", [g.mean_hw("pooled", cam), bias])
     return g

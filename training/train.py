@@ -4,7 +4,7 @@
     /usr/bin/python3 training/train.py --data MURA-v1.1 --run mura
     /usr/bin/python3 training/train.py --limit 64 --epochs 1 --run smoke   # smoke run
 
-Reads like a script, top to bottom: config, data, model, loop, temperature calibration, checkpoint.
+Reads like a script, top to bottom: config, data, model, loop, calibration, checkpoint.
 """
 import argparse
 import math
@@ -194,25 +194,45 @@ for epoch in range(start_epoch, cfg.epochs):
         break
 
 # ---------------------------------------------------------------- calibration
-# One temperature per head, fitted on validation logits; the exporter folds it into the head's weights.
+# Fitted on validation logits, folded by the exporter into each head (logits * scale + shift):
+# body part: a temperature and a per-class shift under class-balanced weights, so the small supported classes
+# are not out-voted by `other_xray`; abnormality: Platt scaling on the supported parts' labelled images.
 best = torch.load(run_dir / "best.pt")
 model.load_state_dict(best["model"])
 vidx = np.sort(val_idx)
 bp_logits, ab_logits = predict(vidx)
-log_t_bp, log_t_ab = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
-lab = abnormal[vidx] >= 0
+
+
+def fit(params, loss_fn):
+    opt = torch.optim.LBFGS(params, lr=0.5, max_iter=300, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn()
+        loss.backward()
+        return loss
+    opt.step(closure)
+
+
+# the scale is kept positive (log-parametrised) and the shifts gently pulled to zero (tiny validation sets)
+bp_log_scale, bp_shift = torch.zeros(1, requires_grad=True), torch.zeros(num_parts, requires_grad=True)
+class_weight = 1 / np.maximum(np.bincount(part[vidx], minlength=num_parts), 1)
+sample_w = torch.from_numpy(class_weight[part[vidx]]).float()
 targets = soft_targets(vidx)
+fit([bp_log_scale, bp_shift], lambda: (sample_w * torch.sum(
+    -targets * F.log_softmax(bp_logits * bp_log_scale.exp() + bp_shift, 1), 1)).sum() / sample_w.sum()
+    + 0.01 * bp_shift.pow(2).sum())
+lab = (abnormal[vidx] >= 0) & np.isin(part[vidx], range(len(cfg.supported)))
+if lab.sum() < 20:
+    lab = abnormal[vidx] >= 0
+ab_log_scale, ab_shift = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
 ab_targets = torch.from_numpy(abnormal[vidx][lab]).float()
-for _ in range(200):
-    for p, fn in ((log_t_bp, lambda: torch.sum(-targets * F.log_softmax(bp_logits / log_t_bp.exp(), 1), 1).mean()),
-                  (log_t_ab, lambda: F.binary_cross_entropy_with_logits(ab_logits[lab] / log_t_ab.exp(), ab_targets))):
-        p.grad = None
-        fn().backward()
-        with torch.no_grad():
-            p -= 0.05 * p.grad
-temperatures = {"bodypart": float(log_t_bp.exp()), "abnormality": float(log_t_ab.exp())}
-log(f"temperatures fitted on validation: {temperatures}")
-torch.save({"model": model.state_dict(), "epoch": best["epoch"], "temperatures": temperatures,
+fit([ab_log_scale, ab_shift], lambda: F.binary_cross_entropy_with_logits(
+    ab_logits[lab] * ab_log_scale.exp() + ab_shift, ab_targets) + 0.01 * ab_shift.pow(2).sum())
+calibration = {"bodypart": {"scale": float(bp_log_scale.exp()), "shift": bp_shift.detach().tolist()},
+               "abnormality": {"scale": float(ab_log_scale.exp()), "shift": ab_shift.detach().tolist()}}
+log(f"calibration fitted on validation: {calibration}")
+torch.save({"model": model.state_dict(), "epoch": best["epoch"], "calibration": calibration,
             "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(cfg).items()}},
            run_dir / "final.pt")
 log(f"wrote {run_dir / 'final.pt'} (best epoch {best['epoch'] + 1})")

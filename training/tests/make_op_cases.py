@@ -75,11 +75,12 @@ with torch.no_grad():
         logits = head(feats.mean((2, 3)))
         c = cam(feats, head)
         for mode, tol in (("none", {"relative": 1e-4}), ("float16", {"probability": 0.02}), ("uint8", {"probability": 0.05})):
-            g = export_network(net, head, 1.0, 64)
+            g = export_network(net, head, 64)
             save(f"network_{head_name}_{mode}", g, ["logits", "cam"], x, {"logits": logits, "cam": c}, mode, tol)
-        # temperature folding: logits / T
-        g = export_network(net, head, 2.0, 64)
-        save(f"network_{head_name}_temperature2", g, ["logits", "cam"], x, {"logits": logits / 2, "cam": c / 2})
+        # calibration folding: logits * scale + shift, cam * scale
+        shift = torch.linspace(-1, 1, logits.shape[1])
+        g = export_network(net, head, 64, scale=0.5, shift=shift)
+        save(f"network_{head_name}_calibrated", g, ["logits", "cam"], x, {"logits": logits * 0.5 + shift, "cam": c * 0.5})
 
 (out / "cases.json").write_text(json.dumps(cases))
 print(f"wrote {len(cases)} cases to {out}")

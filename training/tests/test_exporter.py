@@ -27,7 +27,7 @@ class ExporterTest(unittest.TestCase):
     def test_exported_graph_reproduces_the_network_and_its_cam(self):
         net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
         x = torch.randn(2, 1, 64, 64)
-        g = export_network(net, net.bodypart, 1.0, 64)
+        g = export_network(net, net.bodypart, 64)
         logits, c = g.run(x.permute(0, 2, 3, 1), ["logits", "cam"])
         with torch.no_grad():
             torch.testing.assert_close(logits, net(x)[0], rtol=1e-4, atol=1e-5)
@@ -37,7 +37,7 @@ class ExporterTest(unittest.TestCase):
 
     def test_quantisation_dequantises_close_to_float(self):
         net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
-        g = export_network(net, net.bodypart, 1.0, 64)
+        g = export_network(net, net.bodypart, 64)
         for mode, tol in (("float16", 1e-3), ("uint8", 1e-2)):
             data, deq, specs = g.quantised(mode)
             self.assertEqual(len(specs), len(g.weights))
