@@ -9,7 +9,7 @@ export interface PageBenchOptions {
   mounts: Record<string, string>;
   imageUrls: string[];
   passes: number;
-  seed: { modelUrl: string; runs: number; maxSeconds: number } | null;
+  seed: { modelUrl: string; runs: number; minRuns: number; maxSeconds: number } | null;
   dicom: { urls: string[]; repeats: number } | null;
 }
 
@@ -68,8 +68,8 @@ export async function benchBackend(backend: string, options: PageBenchOptions, l
     let seed: SeedResult | null = null;
     if (options.seed) {
       log(`  ${backend}: seed-equivalent ResNet50 x2...`);
-      const { modelUrl, runs, maxSeconds } = options.seed;
-      seed = (await call(page, 'seed', modelUrl, options.imageUrls, runs, maxSeconds)) as SeedResult;
+      const { modelUrl, runs, minRuns, maxSeconds } = options.seed;
+      seed = (await call(page, 'seed', modelUrl, options.imageUrls, runs, minRuns, maxSeconds)) as SeedResult;
     }
     let dicom: (DicomTiming & { url: string })[] | null = null;
     if (options.dicom) {

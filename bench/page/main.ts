@@ -100,7 +100,8 @@ async function peakMemory(url: string): Promise<MemoryResult> {
 }
 
 /** The seed's pipeline: decode, resize to 224x224x3, ResNet50 for the body part, ResNet50 again for fracture. */
-async function seed(modelUrl: string, imageUrls: string[], runs: number, maxSeconds: number): Promise<SeedResult> {
+/** `runs` warm runs, or fewer once `maxSeconds` have passed (but never fewer than `minRuns`). */
+async function seed(modelUrl: string, imageUrls: string[], runs: number, minRuns: number, maxSeconds: number): Promise<SeedResult> {
   const t0 = performance.now();
   const model = await loadGraphModel(modelUrl);
   const loadMs = performance.now() - t0;
@@ -127,7 +128,7 @@ async function seed(modelUrl: string, imageUrls: string[], runs: number, maxSeco
   const totals: number[] = [];
   const modelTimes: number[] = [];
   const deadline = performance.now() + maxSeconds * 1000;
-  for (let i = 0; i < runs && (i < 3 || performance.now() < deadline); i++) {
+  for (let i = 0; i < runs && (i < minRuns || performance.now() < deadline); i++) {
     const { total, models: m } = await runOnce(files[i % files.length]!);
     totals.push(total);
     modelTimes.push(m);
