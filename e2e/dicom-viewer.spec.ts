@@ -4,7 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { cardFor, decisions, dropFiles, MODELS_MANIFEST, openApp, requireModels, type DroppedFile } from './helpers';
+import { cardFor, decisions, dropFiles, FIXTURES, fixtureFile, MODELS_MANIFEST, openApp, requireModels, type DroppedFile } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -94,6 +94,22 @@ test('window/level by drag, presets and invert change the displayed pixels', asy
   await card.getByRole('application').focus();
   await page.keyboard.press('Shift+ArrowRight');
   await expect(values).not.toHaveText(shown);
+});
+
+test('invert works on any image, not only DICOM', async ({ page }) => {
+  await openApp(page);
+  const photo = await fixtureFile(FIXTURES.hand);
+  await dropFiles(page, [photo]);
+  await decisions(page, 1);
+  const card = cardFor(page, photo.name);
+  const canvas = card.getByTestId('image-canvas');
+  await nextFrame(page);
+  const before = await canvasPixels(canvas);
+  await card.getByTestId('invert').check();
+  await nextFrame(page);
+  const inverted = await canvasPixels(canvas);
+  expect(inverted.every((v, i) => Math.abs(v - (255 - before[i]!)) <= 1)).toBe(true);
+  await expect(card.getByTestId('window-preset')).toHaveCount(0); // window/level is for DICOM values only
 });
 
 test('the study panel shows both views side by side, and its exports carry results but never the patient', async ({ page }) => {
