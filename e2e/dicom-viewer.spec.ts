@@ -124,6 +124,8 @@ test('the study panel shows both views side by side, and its exports carry resul
   await expect(study).toHaveCount(1); // one StudyInstanceUID: one study, although the model may call each view differently
   await expect(study).toContainText('2 images');
   await expect(study.getByTestId('study-views').locator('canvas')).toHaveCount(VIEWS.length);
+  // the header's body part next to the model's call for the study, a mismatch said in words
+  await expect(study.getByTestId('study-agreement')).toContainText(/The header (says HAND|and the model agree: hand)/);
   // show the patient on screen: the exports must still leave them out
   await cardFor(page, VIEWS[0]!).getByRole('button', { name: 'Show patient details' }).click();
 
