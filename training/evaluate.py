@@ -122,16 +122,13 @@ for k, name in enumerate(cfg.supported):
 
 # ---------------------------------------------------------------- test metrics
 def auc(scores, labels):
+    """Mann-Whitney AUC with tied scores given their average rank."""
     pos, neg = scores[labels == 1], scores[labels == 0]
     if len(pos) == 0 or len(neg) == 0:
         return float("nan")
-    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
-    ranks = np.empty(len(order))
-    allv = np.concatenate([pos, neg])[order]
-    r = np.arange(1, len(order) + 1, dtype=float)
-    for v in np.unique(allv):  # average ranks of ties
-        r[allv == v] = r[allv == v].mean()
-    ranks[order] = r
+    _, inverse, counts = np.unique(np.concatenate([pos, neg]), return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    ranks = ((ends - counts + 1 + ends) / 2)[inverse]
     return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
