@@ -18,6 +18,7 @@ from config import Config  # noqa: E402
 from data import load_dataset  # noqa: E402
 from model import RadiographNet  # noqa: E402
 from jsonio import dumps  # noqa: E402
+from report_md import metrics_markdown  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
 ap = argparse.ArgumentParser()
@@ -236,6 +237,11 @@ report = {
     "config": ck["config"],
 }
 (reports / "report.json").write_text(dumps(report, indent=1))
+(reports / "report.md").write_text("\n".join([
+    f"# Evaluation of run `{args.run}` ({report['date']})", "",
+    f"Best epoch {report['bestEpoch']}; split (by group) {json.dumps(split_counts)}. Quantisation, thresholds and the "
+    "rejection rule were chosen on validation; every metric below is on the test split.", "",
+    *metrics_markdown(json.loads(dumps(report)), ""), ]) + "\n")
 print(json.dumps({k: report[k] for k in ("bodypart", "thresholds")}, indent=1))
 print(json.dumps(abn, indent=1))
 
