@@ -59,24 +59,37 @@ function nativeFrame(source: FrameSource, index: number): DecodedFrame {
     const needed = source.frames * frameBytes;
     throw new DicomError(`truncated pixel data: ${available} bytes present, ${needed} needed for the image size`);
   }
-  const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + start, frameBytes);
-  const littleEndian = source.encoding === 'native';
-  const samples = new Uint32Array(sampleCount);
-  for (let i = 0; i < sampleCount; i++) {
-    const at = i * bytesPerSample;
-    samples[i] =
-      bytesPerSample === 1
-        ? view.getUint8(at)
-        : bytesPerSample === 2
-          ? view.getUint16(at, littleEndian)
-          : view.getUint32(at, littleEndian);
-  }
+  const bytes = dataSet.byteArray.subarray(start, start + frameBytes);
+  const samples = nativeSamples(bytes, bytesPerSample, source.encoding === 'native');
   if (source.ybr422) return { ...frameShape(source), components: 1, planar: false, rgb: false, samples: yOf422(samples) };
   return { ...frameShape(source), planar: source.planarConfiguration === 1, rgb: false, samples };
 }
 
+const PLATFORM_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The samples of a native frame as a typed array: a view of the file's bytes when their byte order is the
+ * platform's and they are aligned, else an aligned (and, when needed, byte-swapped) copy. Read-only use.
+ */
+export function nativeSamples(bytes: Uint8Array, bytesPerSample: number, littleEndian: boolean): Uint8Array | Uint16Array | Uint32Array {
+  if (bytesPerSample === 1) return bytes;
+  const aligned = bytes.byteOffset % bytesPerSample === 0 ? bytes : bytes.slice();
+  const count = bytes.length / bytesPerSample;
+  if (bytesPerSample === 2) {
+    const words = new Uint16Array(aligned.buffer, aligned.byteOffset, count);
+    if (littleEndian === PLATFORM_LITTLE_ENDIAN) return words;
+    const swapped = new Uint16Array(count);
+    for (let i = 0; i < count; i++) swapped[i] = ((words[i] & 0xff) << 8) | (words[i] >>> 8);
+    return swapped;
+  }
+  const view = new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength);
+  const samples = new Uint32Array(count);
+  for (let i = 0; i < count; i++) samples[i] = view.getUint32(4 * i, littleEndian);
+  return samples;
+}
+
 /** YBR_FULL_422 native layout is Y1 Y2 Cb Cr for each pair of pixels; the luma is the Y samples. */
-function yOf422(samples: Uint32Array): Uint32Array {
+function yOf422(samples: Uint8Array | Uint16Array | Uint32Array): Uint32Array {
   const luma = new Uint32Array(samples.length / 2);
   for (let pair = 0; pair < luma.length / 2; pair++) {
     luma[2 * pair] = samples[4 * pair];

@@ -5,7 +5,7 @@ import type { GrayImage } from '../types.js';
 import { decimal, hasPart10Preamble, parseDataset, text, unsigned16, type DataSet } from './dataset.js';
 import { DicomError } from './errors.js';
 import { decodeFrame, type FrameSource } from './frames.js';
-import { grayscaleTo8Bit, lumaTo8Bit, lumaValues, modalityValues, valueRange } from './pixels.js';
+import { grayscaleTo8Bit, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
 import { nonImageKind } from './sop-classes.js';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
 
@@ -191,30 +191,30 @@ export async function decodeDicomFile(bytes: Uint8Array): Promise<DicomImage> {
 
   const values: Float32Array[] = [];
   const frames: GrayImage[] = [];
+  let min = Infinity;
+  let max = -Infinity;
   for (let index = 0; index < meta.frames; index++) {
     const frame = await decodeFrame(source, index);
     const pixelCount = frame.width * frame.height;
-    let frameValues: Float32Array;
+    let modality: ModalityFrame;
     let data: Uint8Array;
     if (grayscale || frame.components === 1) {
-      frameValues = modalityValues(frame.samples, pixelCount, grayscale ? format : { ...format, slope: 1, intercept: 0 });
-      data = grayscale ? grayscaleTo8Bit(frameValues, window, invert) : lumaTo8Bit(frameValues, meta.bitsStored);
+      modality = modalityValues(frame.samples, pixelCount, grayscale ? format : { ...format, slope: 1, intercept: 0 });
+      data = grayscale ? grayscaleTo8Bit(modality, window, invert) : lumaTo8Bit(modality.values, meta.bitsStored);
     } else {
       const ybr = !frame.rgb && meta.photometric.startsWith('YBR');
-      frameValues = lumaValues(frame, ybr);
-      data = lumaTo8Bit(frameValues, meta.bitsStored);
+      const luma = lumaValues(frame, ybr);
+      modality = { values: luma, ...valueRange(luma) };
+      data = lumaTo8Bit(luma, meta.bitsStored);
     }
-    values.push(frameValues);
+    values.push(modality.values);
     frames.push({ width: frame.width, height: frame.height, data });
+    min = Math.min(min, modality.min);
+    max = Math.max(max, modality.max);
   }
-  const ranges = values.map(valueRange);
   return {
     meta,
     frames,
-    raw: {
-      values,
-      min: Math.min(...ranges.map((range) => range.min)),
-      max: Math.max(...ranges.map((range) => range.max)),
-    },
+    raw: { values, min, max },
   };
 }

@@ -11,7 +11,7 @@ export function decodeRle(
   pixelCount: number,
   samplesPerPixel: number,
   bytesPerSample: number,
-): Uint32Array {
+): Uint16Array | Uint32Array {
   if (frame.length < HEADER_BYTES) throw new DicomError('RLE frame is shorter than its 64-byte header (truncated file?)');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const segmentCount = view.getUint32(0, true);
@@ -20,17 +20,30 @@ export function decodeRle(
     throw new DicomError(`RLE frame has ${segmentCount} segments where ${expected} were expected`);
   }
   const offsets = Array.from({ length: segmentCount }, (_, i) => view.getUint32(4 + 4 * i, true));
-  const samples = new Uint32Array(pixelCount * samplesPerPixel);
-  const plane = new Uint8Array(pixelCount);
-  for (let segment = 0; segment < segmentCount; segment++) {
-    const end = segment + 1 < segmentCount ? offsets[segment + 1] : frame.length;
-    unpackBits(frame, offsets[segment], Math.min(end, frame.length), plane);
-    const component = Math.floor(segment / bytesPerSample);
-    const shift = 8 * (bytesPerSample - 1 - (segment % bytesPerSample));
-    const base = component * pixelCount;
-    for (let i = 0; i < pixelCount; i++) samples[base + i] |= plane[i] << shift;
+  const sampleCount = pixelCount * samplesPerPixel;
+  const samples = bytesPerSample <= 2 ? new Uint16Array(sampleCount) : new Uint32Array(sampleCount);
+  const planes = Array.from({ length: bytesPerSample }, () => new Uint8Array(pixelCount));
+  for (let component = 0; component < samplesPerPixel; component++) {
+    for (let byte = 0; byte < bytesPerSample; byte++) {
+      const segment = component * bytesPerSample + byte;
+      const end = segment + 1 < segmentCount ? offsets[segment + 1] : frame.length;
+      unpackBits(frame, offsets[segment], Math.min(end, frame.length), planes[byte]);
+    }
+    const target = samples.subarray(component * pixelCount, (component + 1) * pixelCount);
+    if (bytesPerSample === 1) target.set(planes[0]);
+    else if (bytesPerSample === 2) joinBytes(planes[0], planes[1], target);
+    else for (let byte = 0; byte < bytesPerSample; byte++) orShifted(planes[byte], 8 * (bytesPerSample - 1 - byte), target);
   }
   return samples;
+}
+
+/** One pass, no read-modify-write: the common 16-bit case. */
+function joinBytes(high: Uint8Array, low: Uint8Array, out: Uint16Array | Uint32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = (high[i] << 8) | low[i];
+}
+
+function orShifted(plane: Uint8Array, shift: number, out: Uint16Array | Uint32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] |= plane[i] << shift;
 }
 
 /** PackBits: n in 0..127 copies n+1 literal bytes; n in -127..-1 repeats the next byte 1-n times. */
@@ -40,8 +53,9 @@ function unpackBits(input: Uint8Array, start: number, end: number, out: Uint8Arr
   while (written < out.length && read < end) {
     const n = (input[read++] << 24) >> 24;
     if (n >= 0) {
+      // literal runs are at most 128 bytes: a plain loop beats creating a subarray for each
       const count = Math.min(n + 1, out.length - written, end - read);
-      out.set(input.subarray(read, read + count), written);
+      for (let k = 0; k < count; k++) out[written + k] = input[read + k];
       read += n + 1;
       written += count;
     } else if (n !== -128) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { JUST_BELOW_HALF, modalityValues } from '../../src/pipeline/dicom/pixels';
+import { nativeSamples } from '../../src/pipeline/dicom/frames';
+
+describe('rounding in the 8-bit mapping', () => {
+  it('Math.floor(t + JUST_BELOW_HALF) is Math.round(t) for t >= 0, at the halves and one step either side', () => {
+    const halves = Array.from({ length: 256 }, (_, n) => n + 0.5);
+    const around = halves.flatMap((t) => [t, t - t * Number.EPSILON, t + t * Number.EPSILON]);
+    const cases = [0, 0.49999999999999994, 0.5, 1e-300, 255, ...around];
+    for (const t of cases) expect(Math.floor(t + JUST_BELOW_HALF)).toBe(Math.round(t));
+  });
+});
+
+describe('modalityValues', () => {
+  const twelveBits = { bitsStored: 12, signed: false, slope: 1, intercept: 0 };
+
+  it('keeps the low bitsStored bits, whatever sits above them', () => {
+    const { values } = modalityValues(Uint16Array.from([0xf000 | 5, 0x0fff, 0x1000]), 3, twelveBits);
+    expect(Array.from(values)).toEqual([5, 4095, 0]);
+  });
+
+  it('sign-extends signed samples from bit bitsStored - 1, then rescales', () => {
+    const format = { bitsStored: 12, signed: true, slope: 0.5, intercept: 100 };
+    const { values, min, max } = modalityValues(Uint16Array.from([0x0fff, 0x0800, 0x07ff, 0]), 4, format);
+    expect(Array.from(values)).toEqual([-1 * 0.5 + 100, -2048 * 0.5 + 100, 2047 * 0.5 + 100, 100]);
+    expect([min, max]).toEqual([-2048 * 0.5 + 100, 2047 * 0.5 + 100]);
+  });
+
+  it('reads Int16 samples (signed codecs) as their two’s complement bits', () => {
+    const { values } = modalityValues(Int16Array.from([-5, 7]), 2, { ...twelveBits, bitsStored: 16, signed: true });
+    expect(Array.from(values)).toEqual([-5, 7]);
+  });
+
+  it('gives the range of the rescaled values, swapped by a negative slope', () => {
+    const { min, max } = modalityValues(Uint8Array.from([10, 20, 30]), 3, { ...twelveBits, slope: -2, intercept: 1 });
+    expect([min, max]).toEqual([-59, -19]);
+  });
+});
+
+describe('nativeSamples', () => {
+  it('reads 16-bit samples in either byte order, from an odd offset too', () => {
+    const file = Uint8Array.from([0xaa, 0x34, 0x12, 0x02, 0x01]);
+    expect(Array.from(nativeSamples(file.subarray(1), 2, true))).toEqual([0x1234, 0x0102]);
+    expect(Array.from(nativeSamples(file.subarray(1), 2, false))).toEqual([0x3412, 0x0201]);
+  });
+});
