@@ -1,6 +1,7 @@
 // Analysing real radiographs with the shipped models, on every backend.
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { isSoftwareRenderer } from '../src/models/webgl-renderer';
 import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
 
 test.beforeEach(requireModels);
@@ -73,15 +74,42 @@ test('images of one body part dropped together form a study, shown apart from th
   await expect(study).toContainText('2 images');
 });
 
-test('WASM and CPU give the same decisions as the default backend', async ({ page }) => {
+/** The page's WebGL renderer, read as src/models/webgl-renderer.ts reads it; null without WebGL. */
+async function pageWebglRenderer(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof renderer === 'string' ? renderer : null;
+  });
+}
+
+test('Automatic runs on WebGL only when a GPU draws it, and says why it did not', async ({ page }) => {
+  await openApp(page);
+  const renderer = await pageWebglRenderer(page);
+  const expected =
+    renderer === null
+      ? 'running on WASM'
+      : isSoftwareRenderer(renderer)
+        ? 'running on WASM (WebGL is software-only here)'
+        : 'running on WEBGL';
+  await expect(page.getByTestId('active-backend'), `renderer: ${renderer}`).toHaveText(expected);
+});
+
+test('every backend, WebGL forced included, gives the decisions of the automatic choice', async ({ page }) => {
   await openApp(page);
   const files = await Promise.all(RADIOGRAPHS.map(({ path }) => fixtureFile(path)));
   await dropFiles(page, files);
   const reference = await decisions(page, files.length);
   const referenceProbabilities = await Promise.all(files.map((f) => cardProbability(cardFor(page, f.name))));
+  // without any WebGL a forced 'webgl' falls back to WASM, which is compared anyway
+  const backends = (await pageWebglRenderer(page)) === null ? (['wasm', 'cpu'] as const) : (['webgl', 'wasm', 'cpu'] as const);
 
-  for (const backend of ['wasm', 'cpu'] as const) {
+  for (const backend of backends) {
     await page.getByTestId('backend-select').selectOption(backend);
+    // an explicit choice is never second-guessed: forced WebGL runs even on a software rasteriser
     await expect(page.getByTestId('active-backend')).toHaveText(`running on ${backend.toUpperCase()}`);
     // switching re-runs every kept image on the new backend
     expect(await decisions(page, files.length), backend).toEqual(reference);

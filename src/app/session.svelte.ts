@@ -44,6 +44,8 @@ type ModelState =
 export class Session {
   backendChoice = $state<BackendChoice>(loadBackendChoice());
   backend = $state<BackendName | null>(null);
+  /** why the automatic choice skipped a backend (e.g. a software-only WebGL), shown next to it */
+  backendNote = $state<string | null>(null);
   model = $state<ModelState>({ phase: 'starting' });
   manifest = $state.raw<Manifest | null>(null);
   manifestJson = $state.raw<Record<string, unknown> | null>(null);
@@ -93,6 +95,7 @@ export class Session {
     this.#stopWorker.abort();
     this.#stopWorker = new AbortController();
     this.backend = null;
+    this.backendNote = null;
     this.model = { phase: 'starting' };
     const worker = new Worker(new URL('../worker/analysis.worker.ts', import.meta.url), {
       type: 'module',
@@ -233,7 +236,10 @@ export class Session {
   }
 
   #onEvent(event: WorkerEvent): void {
-    if (event.type === 'backend') this.backend = event.backend;
+    if (event.type === 'backend') {
+      this.backend = event.backend;
+      this.backendNote = event.note ?? null;
+    }
     else if (event.type === 'modelProgress') {
       this.model = { phase: 'downloading', loadedBytes: event.loadedBytes, totalBytes: event.totalBytes };
     }

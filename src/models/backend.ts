@@ -1,31 +1,57 @@
-// Chooses and initialises the TF.js backend: the preferred one, else the next in webgl -> wasm -> cpu.
+// Chooses and initialises the TF.js backend: the preferred one, else the next in webgl -> wasm -> cpu
+// (automatically: without WebGL when it is software-only).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { isSoftwareRenderer, webglRenderer } from './webgl-renderer';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
 const FALLBACK_ORDER: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
 
+/** Why the automatic choice passed WebGL over, for the backend label. */
+export const SOFTWARE_WEBGL_NOTE = 'WebGL is software-only here';
+
+export interface StartedBackend {
+  backend: BackendName;
+  /** set when the automatic choice skipped a backend, saying why */
+  note?: string;
+}
+
 /**
  * `wasmPath` is the folder (URL or, in Node, file path) holding the tfjs-backend-wasm .wasm files.
- * Returns the backend actually in use.
+ * 'auto' skips WebGL when a software rasteriser draws it; an explicit 'webgl' is always tried.
+ * `renderer` reads the WebGL renderer string (replaceable in tests).
  */
-export async function initBackend(preferred: BackendName | 'auto', wasmPath: string): Promise<BackendName> {
+export async function startBackend(
+  preferred: BackendName | 'auto',
+  wasmPath: string,
+  renderer: () => string | null = webglRenderer,
+): Promise<StartedBackend> {
   // production mode: no debug checks, and no console advice (e.g. "install tfjs-node") in the CLI's output
   tf.enableProdMode();
-  const candidates = preferred === 'auto' ? FALLBACK_ORDER : FALLBACK_ORDER.slice(FALLBACK_ORDER.indexOf(preferred));
+  let candidates = preferred === 'auto' ? FALLBACK_ORDER : FALLBACK_ORDER.slice(FALLBACK_ORDER.indexOf(preferred));
+  let note: string | undefined;
+  if (preferred === 'auto' && isSoftwareRenderer(renderer())) {
+    candidates = candidates.filter((name) => name !== 'webgl');
+    note = SOFTWARE_WEBGL_NOTE;
+  }
   for (const name of candidates) {
     if (name === 'wasm') setWasmPaths(wasmPath.endsWith('/') ? wasmPath : `${wasmPath}/`);
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return name;
+        return note ? { backend: name, note } : { backend: name };
       }
     } catch {
       // a backend that cannot start here (no WebGL, no WebAssembly) falls through to the next one
     }
   }
   throw new Error(`no TensorFlow.js backend could start (tried ${candidates.join(', ')})`);
+}
+
+/** Returns the backend actually in use (see startBackend). */
+export async function initBackend(preferred: BackendName | 'auto', wasmPath: string): Promise<BackendName> {
+  return (await startBackend(preferred, wasmPath)).backend;
 }

@@ -2,7 +2,7 @@
 // dropped file, runs the two-stage pipeline and replies per file, so a batch streams and one bad file
 // never stops the others. Nothing here sends image bytes anywhere: the only fetches are model files.
 /// <reference lib="webworker" />
-import { initBackend } from '../models/backend';
+import { startBackend } from '../models/backend';
 import { loadModels } from '../models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../pipeline/analyze';
 import { DecodeError, decodeImageBytes, previewBitmap, type DecodedImage } from '../decode/browser';
@@ -41,8 +41,8 @@ function reasonOf(error: unknown): string {
 
 const api: WorkerApi = {
   async init(options: InitOptions): Promise<InitReply> {
-    const backend = await initBackend(options.backend, options.wasmUrl);
-    emit({ type: 'backend', backend });
+    const { backend, note } = await startBackend(options.backend, options.wasmUrl);
+    emit({ type: 'backend', backend, note });
     models = await loadModels(fetchFrom(options.modelsUrl), (loadedBytes, totalBytes) =>
       emit({ type: 'modelProgress', loadedBytes, totalBytes }),
     );

@@ -51,5 +51,5 @@ export interface WorkerApi {
 }
 
 export type WorkerEvent =
-  | { type: 'backend'; backend: BackendName }
+  | { type: 'backend'; backend: BackendName; /** why the automatic choice skipped a backend */ note?: string }
   | { type: 'modelProgress'; loadedBytes: number; totalBytes: number };
