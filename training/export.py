@@ -22,7 +22,7 @@ from config import REPO, Config  # noqa: E402
 from data import load_dataset, read_rows  # noqa: E402
 from model import RadiographNet  # noqa: E402
 from jsonio import dumps  # noqa: E402
-from report_md import metrics_markdown  # noqa: E402
+from report_md import metrics_markdown, pct  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
 VERSION = "0.1.0"
@@ -155,7 +155,10 @@ lines = [
       for n, e in entries.items()], "",
     f"Architecture: {manifest['training']['architecture']}. Input {cfg.size}x{cfg.size} grayscale, letterboxed, "
     f"normalised (v/255 - {cfg.mean}) / {cfg.std}. Each graph also outputs its class-activation map (the heatmap).",
-    f"Quantisation was picked per model on validation data: {json.dumps(report['quantisation'])}.", "",
+    "Quantisation was picked per model on validation data (largest probability change against float32, share of "
+    "unchanged decisions): " + "; ".join(
+        f"{n}: " + ", ".join(f"{m} {t['maxAbsProbabilityError']:.3f} / {pct(t['sameDecision'])}" for m, t in q["trials"].items())
+        + f" -> {q['chosen']}" for n, q in report["quantisation"].items()) + ".", "",
     "## Data", "",
     f"{len(rows)} images from `../shared/data/xray` (see its README), split by patient/group into "
     + ", ".join(f"{s} {v['images']} images / {v['groups']} groups" for s, v in report["split"].items())
