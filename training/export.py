@@ -128,7 +128,7 @@ for i in picks:
     r = ds["rows"][i]
     fname = f"{len(cases):02d}-{r['body_part']}.png"
     Image.fromarray(np.asarray(ds["images"][i])).save(args.golden / fname)
-    x = (torch.from_numpy(np.asarray(ds["images"][i])).float()[None, ..., None] / 255 - cfg.mean) / cfg.std
+    x = (torch.from_numpy(np.array(ds["images"][i])).float()[None, ..., None] / 255 - cfg.mean) / cfg.std
     case = {"file": fname, "path": r["path"], "source": r["source"], "licence": r["licence"],
             "bodyPart": r["body_part"], "outputs": {}}
     for name, (g, mode) in graphs.items():
