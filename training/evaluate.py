@@ -6,6 +6,7 @@ threshold and the abnormality thresholds on VALIDATION data only, then measures 
 """
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,13 +15,14 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from config import Config  # noqa: E402
+from config import REPO, Config  # noqa: E402
 from data import load_dataset  # noqa: E402
 from model import RadiographNet  # noqa: E402
 from jsonio import dumps  # noqa: E402
 from report_md import metrics_markdown  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
+PATHS = ("data", "cache", "runs", "reports", "models_out")
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
 ap.add_argument("--runs", type=Path, default=Config().runs)
@@ -29,7 +31,7 @@ ap.add_argument("--bootstrap", type=int, default=1000)
 args = ap.parse_args()
 torch.set_num_threads(2)
 ck = torch.load(args.runs / args.run / "final.pt")
-cfg = Config(**{k: (Path(v) if k in ("data", "cache", "runs", "reports", "models_out") else
+cfg = Config(**{k: (Path(v) if k in PATHS else
                     tuple(v) if isinstance(v, list) else v) for k, v in ck["config"].items()})
 reports = args.reports or cfg.reports
 reports.mkdir(parents=True, exist_ok=True)
@@ -234,7 +236,7 @@ report = {
     "split": split_counts, "bodypart": bodypart, "abnormality": abn,
     "thresholds": thresholds, "thresholdBasis": threshold_basis,
     "calibration": {"ece": ece_value, "reliability": reliability, "scope": "test, elbow+hand+shoulder labelled"},
-    "config": ck["config"],
+    "config": {k: (os.path.relpath(v, REPO) if k in PATHS else v) for k, v in ck["config"].items()},
 }
 (reports / "report.json").write_text(dumps(report, indent=1))
 (reports / "report.md").write_text("\n".join([
