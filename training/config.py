@@ -1,4 +1,5 @@
 """The one training config. Everything the exporter writes into the manifest's input contract comes from here."""
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,6 +9,10 @@ REPO = Path(__file__).resolve().parent.parent
 @dataclass
 class Config:
     data: Path = REPO.parent / "shared" / "data" / "xray"   # manifest.csv layout, or a MURA-v1.1 root
+    extra_data: tuple = (REPO / "training" / "cache" / "extra",)  # more manifest.csv folders, used when present
+    # the seed project's own test pictures (its test/ folder, copied into public repositories): never trained on,
+    # an external test of films that look like the seed's
+    external_sources: tuple = ("gh-memanju2005-bone-fracture-detection",)
     cache: Path = REPO / "training" / "cache"
     runs: Path = REPO / "training" / "runs"
     reports: Path = REPO / "training" / "reports"
@@ -24,6 +29,10 @@ class Config:
     lr: float = 3e-3
     weight_decay: float = 5e-4
     threads: int = 2
+    crop_probability: float = 0.5        # random resized crop of 0.3-1.0 of the film's area
+    min_crop_area: float = 0.3
+    invert_probability: float = 0.1      # MONOCHROME1-like films
+    single_label_sources: str = "drop"   # abnormality loss: "drop" sources (per part) with one label, or "keep" them
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     limit: int = 0                       # >0: use only this many images (smoke runs)
@@ -34,3 +43,29 @@ class Config:
     target_specificity: float = 0.95     # the `high` threshold: high-specificity operating point
     max_ood_false_reject: float = 0.02   # minConfidence is chosen to keep supported false rejections under this
     extra: dict = field(default_factory=dict)
+
+
+PATHS = ("data", "cache", "runs", "reports", "models_out")
+
+
+def config_to_dict(cfg: Config, relative_to: Path = None) -> dict:
+    """Plain values for a checkpoint or a report: paths as strings (relative to `relative_to` when given)."""
+    def plain(v):
+        if isinstance(v, Path):
+            return os.path.relpath(v, relative_to) if relative_to else str(v)
+        if isinstance(v, tuple):
+            return [plain(x) for x in v]
+        return v
+    return {k: plain(v) for k, v in vars(cfg).items()}
+
+
+def config_from_dict(d: dict) -> Config:
+    """Inverse of config_to_dict (absolute paths)."""
+    def typed(k, v):
+        if k in PATHS:
+            return Path(v)
+        if k == "extra_data":
+            return tuple(Path(x) for x in v)
+        return tuple(v) if isinstance(v, list) else v
+    known = {f for f in Config.__dataclass_fields__}
+    return Config(**{k: typed(k, v) for k, v in d.items() if k in known})

@@ -12,15 +12,23 @@ from PIL import Image, ImageOps
 LABELLED = ("0", "1")
 
 
-def read_rows(root: Path):
-    """Rows as dicts with at least path, group, body_part, body_part_alt, abnormal, source, study."""
-    if (root / "manifest.csv").exists():
-        with open(root / "manifest.csv", newline="") as f:
-            rows = list(csv.DictReader(f))
-        for r in rows:
-            r["study"] = study_of(r)
-        return rows
-    return read_mura(root)
+def read_rows(root: Path, extra=()):
+    """Rows as dicts with at least path, root, group, body_part, body_part_alt, abnormal, source, study.
+    `extra`: more folders in the manifest.csv layout (e.g. the fetched MURA-style cache); missing ones are skipped."""
+    rows = read_manifest(root) if (root / "manifest.csv").exists() else read_mura(root)
+    for folder in extra:
+        if (Path(folder) / "manifest.csv").exists():
+            rows += read_manifest(Path(folder))
+    return rows
+
+
+def read_manifest(root: Path):
+    with open(root / "manifest.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["study"] = study_of(r)
+        r["root"] = str(root)
+    return rows
 
 
 def study_of(row):
@@ -36,7 +44,8 @@ def read_mura(root: Path):
         rows.append(dict(path=str(png.relative_to(root)), source="mura", group=f"mura:{patient}",
                          body_part=part[3:].lower(), body_part_alt="",
                          abnormal="1" if study.endswith("positive") else "0",
-                         orig_split=split, study=f"{patient}/{study}", licence="MURA research-use agreement"))
+                         orig_split=split, study=f"{patient}/{study}", licence="MURA research-use agreement",
+                         root=str(root)))
     if not rows:
         raise SystemExit(f"no manifest.csv and no MURA-v1.1 images under {root}")
     return rows
@@ -79,9 +88,27 @@ def letterbox_area(gray: np.ndarray, size: int, pad_value: int) -> np.ndarray:
     return out
 
 
-def load_image(path: Path, size: int, pad_value: int) -> np.ndarray:
+def load_gray(path: Path) -> np.ndarray:
     with Image.open(path) as img:
-        return letterbox_area(to_gray(ImageOps.exif_transpose(img)), size, pad_value)  # as the app's decoders do
+        return to_gray(ImageOps.exif_transpose(img))  # as the app's decoders do
+
+
+def load_image(path: Path, size: int, pad_value: int) -> np.ndarray:
+    return letterbox_area(load_gray(path), size, pad_value)
+
+
+def foreground_box(gray: np.ndarray, margin: float = 0.04):
+    """(y0, y1, x0, x1) of the film's bright content (bone and soft tissue above the background level): the
+    tightest crop that still holds the whole body part. Background level: the mean of the darkest quarter."""
+    g = gray.astype(np.float32)
+    lo, hi = np.percentile(g, 25), np.percentile(g, 99)
+    mask = g > lo + 0.25 * (hi - lo)
+    rows, cols = np.flatnonzero(mask.mean(1) > 0.02), np.flatnonzero(mask.mean(0) > 0.02)
+    h, w = gray.shape
+    if len(rows) < 2 or len(cols) < 2:
+        return 0, h, 0, w
+    my, mx = int(margin * h), int(margin * w)
+    return max(0, rows[0] - my), min(h, rows[-1] + 1 + my), max(0, cols[0] - mx), min(w, cols[-1] + 1 + mx)
 
 
 def synthetic_ood(n: int, size: int, seed: int) -> np.ndarray:
@@ -107,21 +134,24 @@ def synthetic_ood(n: int, size: int, seed: int) -> np.ndarray:
     return out
 
 
-def build_cache(cfg, rows):
-    """Decode each image once; later epochs read the uint8 array."""
-    key = hashlib.sha1(f"{cfg.data}|{cfg.size}|{cfg.pad_value}|{len(rows)}|{cfg.synthetic_ood}".encode()).hexdigest()[:10]
-    path = cfg.cache / f"images-{cfg.size}-{key}.npy"
+def build_cache(cfg, rows, size=None):
+    """Decode each image once into a uint8 array letterboxed to `size` (default: the model's input)."""
+    size = size or cfg.size
+    names = "|".join(f"{r.get('root', '')}/{r['path']}" for r in rows)
+    key = hashlib.sha1(f"{size}|{cfg.pad_value}|{cfg.synthetic_ood}|{names}".encode()).hexdigest()[:10]
+    path = cfg.cache / f"images-{size}-{key}.npy"
     if path.exists():
         return np.load(path, mmap_mode="r")
     cfg.cache.mkdir(parents=True, exist_ok=True)
-    images = np.zeros((len(rows), cfg.size, cfg.size), np.uint8)
+    images = np.zeros((len(rows), size, size), np.uint8)
     real = [i for i, r in enumerate(rows) if r["source"] != "synthetic"]
     for n, i in enumerate(real):
-        images[i] = load_image(cfg.data / rows[i]["path"], cfg.size, cfg.pad_value)
-        if n % 500 == 0:
-            print(f"  decoded {n}/{len(real)}", flush=True)
+        images[i] = load_image(Path(rows[i]["root"]) / rows[i]["path"], size, cfg.pad_value)
+        if n % 1000 == 0:
+            print(f"  decoded {n}/{len(real)} at {size}px", flush=True)
     synth = [i for i, r in enumerate(rows) if r["source"] == "synthetic"]
-    images[synth] = synthetic_ood(len(synth), cfg.size, cfg.seed)
+    small = synthetic_ood(len(synth), cfg.size, cfg.seed)
+    images[synth] = small if size == cfg.size else small.repeat(size // cfg.size, 1).repeat(size // cfg.size, 2)
     np.save(path, images)
     return np.load(path, mmap_mode="r")
 
@@ -133,20 +163,22 @@ def add_synthetic_rows(rows, n):
 
 
 def split_by_group(rows, cfg):
-    """train/val/test by group, stratified by (source, body part) of each group's first row."""
+    """train/val/test by group, stratified by (source, body part) of each group's first row; rows of an external
+    source are `external` (evaluated, never trained on)."""
     strata = {}
     for r in rows:
+        if r["source"] in cfg.external_sources:
+            continue
         strata.setdefault((r["source"], r["body_part"]), {}).setdefault(r["group"], None)
     assign = {}
-    rng = random.Random(cfg.seed)
     for key in sorted(strata):
         groups = [g for g in strata[key] if g not in assign]
-        rng.shuffle(groups)
+        random.Random(f"{cfg.seed}|{key[0]}|{key[1]}").shuffle(groups)  # per stratum: a new source moves no other
         n_val = int(round(len(groups) * cfg.val_fraction))
         n_test = int(round(len(groups) * cfg.test_fraction))
         for k, g in enumerate(groups):
             assign[g] = "val" if k < n_val else "test" if k < n_val + n_test else "train"
-    return [assign[r["group"]] for r in rows]
+    return ["external" if r["source"] in cfg.external_sources else assign[r["group"]] for r in rows]
 
 
 def bodypart_target(part: str, cfg) -> int:
@@ -156,7 +188,7 @@ def bodypart_target(part: str, cfg) -> int:
 
 
 def load_dataset(cfg):
-    rows = read_rows(cfg.data)
+    rows = read_rows(cfg.data, cfg.extra_data)
     if cfg.limit:
         rng = random.Random(cfg.seed)
         rng.shuffle(rows)

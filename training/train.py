@@ -18,8 +18,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from config import Config  # noqa: E402
-from data import load_dataset  # noqa: E402
+from config import Config, config_to_dict  # noqa: E402
+from data import build_cache, load_dataset  # noqa: E402
 from model import RadiographNet  # noqa: E402
 
 # ---------------------------------------------------------------- config
@@ -30,9 +30,15 @@ ap.add_argument("--epochs", type=int)
 ap.add_argument("--limit", type=int)
 ap.add_argument("--size", type=int)
 ap.add_argument("--runs", type=Path, help="folder of runs (default training/runs)")
+ap.add_argument("--single-label-sources", dest="single_label_sources", choices=("drop", "keep"))
+ap.add_argument("--no-extra", action="store_true", help="only --data, not the fetched extra folders")
+ap.add_argument("--threads", type=int)
 args = ap.parse_args()
 cfg = Config()
-cfg = replace(cfg, **{k: v for k, v in vars(args).items() if k in ("data", "epochs", "limit", "size", "runs") and v is not None})
+cfg = replace(cfg, **{k: v for k, v in vars(args).items()
+                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads") and v is not None})
+if args.no_extra:
+    cfg = replace(cfg, extra_data=())
 run_dir = cfg.runs / args.run
 run_dir.mkdir(parents=True, exist_ok=True)
 torch.manual_seed(cfg.seed)
@@ -56,6 +62,41 @@ train_idx = np.flatnonzero(split == "train")
 val_idx = np.flatnonzero(split == "val")
 num_parts = len(cfg.bodypart_classes)
 log(f"images: {len(images)}  train {len(train_idx)}  val {len(val_idx)}  test {(split == 'test').sum()}")
+crop_source = build_cache(cfg, ds["rows"], 2 * cfg.size)  # sharp pixels for tight crops
+sources = np.array([r["source"] for r in ds["rows"]])
+
+
+def foreground_centre(img):
+    """Centre of the film's bright content in [-1, 1] canvas coordinates (where a crop is aimed)."""
+    g = img.astype(np.float32)
+    mask = g > g.mean()
+    if not mask.any():
+        return 0.0, 0.0
+    ys, xs = np.nonzero(mask)
+    n = img.shape[0]
+    return (xs.mean() + 0.5) / n * 2 - 1, (ys.mean() + 0.5) / n * 2 - 1
+
+
+centres = torch.tensor([foreground_centre(images[i]) for i in range(len(images))], dtype=torch.float32)
+
+# abnormality loss weights: within each (source, body part), normal and abnormal weigh the same, so the label
+# cannot be read off the source; a (source, part) with one label only is dropped (or kept, to measure it).
+# Validation gets the same rule, so model selection does not reward the source shortcut either.
+abnormal_weight = np.zeros(len(images), np.float32)
+for subset in (train_idx, val_idx):
+    keys = np.array([f"{sources[i]}|{ds['rows'][i]['body_part']}" for i in subset])
+    for key in sorted(set(keys[abnormal[subset] >= 0])):
+        members = subset[(keys == key) & (abnormal[subset] >= 0)]
+        labels = abnormal[members]
+        n1, n0 = int(labels.sum()), int((labels == 0).sum())
+        if n0 and n1:
+            abnormal_weight[members] = np.where(labels == 1, len(members) / (2 * n1), len(members) / (2 * n0))
+        elif cfg.single_label_sources == "keep":
+            abnormal_weight[members] = 1
+        if subset is train_idx:
+            log(f"abnormality weight {key}: {n1} abnormal / {n0} normal -> "
+                f"{'balanced' if n0 and n1 else cfg.single_label_sources}")
+
 
 # class balance: sample each image with weight 1/sqrt(size of its body-part class)
 counts = np.bincount(part[train_idx], minlength=num_parts).astype(float)
@@ -82,24 +123,39 @@ def normalize(x):
     return (x - cfg.mean) / cfg.std
 
 
-def augment(x):
-    """Radiograph-plausible: small rotation/scale/shift, left-right flip, exposure (contrast, gamma, brightness)."""
-    n = x.shape[0]
-    angle = (torch.rand(n) * 2 - 1) * math.radians(15)
-    scale = 1 + (torch.rand(n) * 2 - 1) * 0.15
+def augment(idx):
+    """Radiograph-plausible views of images[idx]: a random resized crop (0.3-1.0 of the film's area, aimed at
+    its content, so a frame-filling hand is as familiar as a small hand on a large film) or the whole film with
+    a small scale/shift, rotation, flips, exposure (contrast, gamma, brightness) and inversion (MONOCHROME1)."""
+    n = len(idx)
+    full = to_input(crop_source[idx])                           # 2x the model's size
+    whole = F.avg_pool2d(full, 2)                               # ~ the model-size letterbox (area rule)
+    cropped = torch.rand(n) < cfg.crop_probability
+    side = torch.where(cropped, torch.sqrt(cfg.min_crop_area + torch.rand(n) * (1 - cfg.min_crop_area)),
+                       1 + (torch.rand(n) * 2 - 1) * 0.12)
+    centre = torch.where(cropped[:, None], centres[idx] + torch.randn(n, 2) * 0.1, (torch.rand(n, 2) * 2 - 1) * 0.08)
+    limit = (1 - side).clamp(min=0)[:, None]
+    centre = torch.where(cropped[:, None], centre.clamp(-1, 1).clamp(-limit, limit), centre)
+    angle = (torch.rand(n) * 2 - 1) * math.radians(20)
     flip = torch.where(torch.rand(n) < 0.5, -1.0, 1.0)
-    shift = (torch.rand(n, 2) * 2 - 1) * 0.08
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([torch.stack([cos * flip, -sin, shift[:, 0]], 1),
-                         torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1)
-    grid = F.affine_grid(theta, x.shape, align_corners=False)
-    x = F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
-    gamma = torch.exp((torch.rand(n, 1, 1, 1) * 2 - 1) * 0.3)
-    contrast = 1 + (torch.rand(n, 1, 1, 1) * 2 - 1) * 0.2
+    cos, sin = torch.cos(angle) * side, torch.sin(angle) * side
+    theta = torch.stack([torch.stack([cos * flip, -sin, centre[:, 0]], 1),
+                         torch.stack([sin * flip, cos, centre[:, 1]], 1)], 1)
+    shape = (n, 1, cfg.size, cfg.size)
+    grid = F.affine_grid(theta, shape, align_corners=False)
+    # a crop of side <= 1/2 is magnified: sample the 2x pixels; larger views sample the area-reduced ones
+    x = torch.where((side <= 0.5)[:, None, None, None],
+                    F.grid_sample(full, grid, align_corners=False, padding_mode="zeros"),
+                    F.grid_sample(whole, grid, align_corners=False, padding_mode="zeros"))
+    upside_down = torch.rand(n) < 0.1
+    x[upside_down] = x[upside_down].flip(2)
+    gamma = torch.exp((torch.rand(n, 1, 1, 1) * 2 - 1) * 0.4)
+    contrast = 1 + (torch.rand(n, 1, 1, 1) * 2 - 1) * 0.25
     bright = (torch.rand(n, 1, 1, 1) * 2 - 1) * 0.08
     x = x.clamp(0, 1) ** gamma
     x = ((x - 0.5) * contrast + 0.5 + bright).clamp(0, 1)
-    return x
+    inverted = (torch.rand(n) < cfg.invert_probability)[:, None, None, None]
+    return torch.where(inverted, 1 - x, x)
 
 
 # ---------------------------------------------------------------- model
@@ -119,13 +175,16 @@ if ckpt_path.exists():
     log(f"resumed from epoch {ck['epoch'] + 1}")
 
 
-def losses(bodypart_logits, abnormal_logits, idx):
+def losses(bodypart_logits, abnormal_logits, idx, weighted=True):
+    """Body part: soft cross-entropy. Abnormality: BCE on labelled images, weighted within source (or plain on
+    every labelled image, weighted=False)."""
     bodypart_loss = torch.sum(-soft_targets(idx) * F.log_softmax(bodypart_logits, 1), 1).mean()
-    labelled = torch.from_numpy(abnormal[idx] >= 0)
-    abnormal_loss = (F.binary_cross_entropy_with_logits(
-        abnormal_logits[labelled], torch.from_numpy(abnormal[idx][labelled.numpy()]).float())
-        if labelled.any() else abnormal_logits.sum() * 0)
-    return bodypart_loss, abnormal_loss
+    w = torch.from_numpy(abnormal_weight[idx] if weighted else (abnormal[idx] >= 0).astype(np.float32))
+    if w.sum() == 0:
+        return bodypart_loss, abnormal_logits.sum() * 0
+    target = torch.from_numpy(np.maximum(abnormal[idx], 0)).float()
+    per_image = F.binary_cross_entropy_with_logits(abnormal_logits, target, reduction="none")
+    return bodypart_loss, (per_image * w).sum() / w.sum()
 
 
 @torch.no_grad()
@@ -153,7 +212,7 @@ for epoch in range(start_epoch, cfg.epochs):
         idx = np.sort(order[step * cfg.batch:(step + 1) * cfg.batch])
         if len(idx) == 0:
             break
-        x = normalize(augment(to_input(images[idx])))
+        x = normalize(augment(idx))
         bp_logits, ab_logits = model(x)
         bp_loss, ab_loss = losses(bp_logits, ab_logits, idx)
         loss = bp_loss + ab_loss
@@ -179,11 +238,17 @@ for epoch in range(start_epoch, cfg.epochs):
     acc_supported = (bp_logits.argmax(1).numpy()[supported] == part[vidx][supported]).mean()
     lab = (abnormal[vidx] >= 0) & supported
     val_auc = auc(ab_logits.numpy()[lab], abnormal[vidx][lab])
+    within = {}
+    for key in sorted({(sources[i], ds["rows"][i]["body_part"]) for i in vidx if abnormal[i] >= 0}):
+        m = (sources[vidx] == key[0]) & (np.array([ds["rows"][i]["body_part"] for i in vidx]) == key[1]) & (abnormal[vidx] >= 0)
+        a = auc(ab_logits.numpy()[m], abnormal[vidx][m])
+        if not np.isnan(a) and min((abnormal[vidx][m] == 1).sum(), (abnormal[vidx][m] == 0).sum()) >= 5:
+            within[f"{key[0]}/{key[1]}"] = round(a, 3)
     improved = val_loss < best_loss
     best_loss, stale = (val_loss, 0) if improved else (best_loss, stale + 1)
     log(f"epoch {epoch + 1}: train {np.mean(running, 0).round(3).tolist()} val loss {val_loss:.3f} "
         f"(bodypart {bp_loss.item():.3f}, abnormal {ab_loss.item():.3f}) bodypart acc {acc:.3f} "
-        f"(supported {acc_supported:.3f}) abnormal AUC (supported parts) {val_auc:.3f} "
+        f"(supported {acc_supported:.3f}) abnormal AUC pooled {val_auc:.3f} within source {within} "
         f"{time.time() - t0:.0f}s{' *' if improved else ''}")
     if improved:
         torch.save({"model": model.state_dict(), "epoch": epoch, "val_loss": val_loss}, run_dir / "best.pt")
@@ -222,17 +287,20 @@ targets = soft_targets(vidx)
 fit([bp_log_scale, bp_shift], lambda: (sample_w * torch.sum(
     -targets * F.log_softmax(bp_logits * bp_log_scale.exp() + bp_shift, 1), 1)).sum() / sample_w.sum()
     + 0.01 * bp_shift.pow(2).sum())
-lab = (abnormal[vidx] >= 0) & np.isin(part[vidx], range(len(cfg.supported)))
+# Platt scaling on every validation image the abnormality loss weighs (labelled, within-source balanced)
+lab = abnormal_weight[vidx] > 0
 if lab.sum() < 20:
     lab = abnormal[vidx] >= 0
 ab_log_scale, ab_shift = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
 ab_targets = torch.from_numpy(abnormal[vidx][lab]).float()
-fit([ab_log_scale, ab_shift], lambda: F.binary_cross_entropy_with_logits(
-    ab_logits[lab] * ab_log_scale.exp() + ab_shift, ab_targets) + 0.01 * ab_shift.pow(2).sum())
+ab_w = torch.from_numpy(np.where(abnormal_weight[vidx][lab] > 0, abnormal_weight[vidx][lab], 1)).float()
+fit([ab_log_scale, ab_shift], lambda: (ab_w * F.binary_cross_entropy_with_logits(
+    ab_logits[lab] * ab_log_scale.exp() + ab_shift, ab_targets, reduction="none")).sum() / ab_w.sum()
+    + 0.01 * ab_shift.pow(2).sum())
 calibration = {"bodypart": {"scale": float(bp_log_scale.exp()), "shift": bp_shift.detach().tolist()},
                "abnormality": {"scale": float(ab_log_scale.exp()), "shift": ab_shift.detach().tolist()}}
 log(f"calibration fitted on validation: {calibration}")
 torch.save({"model": model.state_dict(), "epoch": best["epoch"], "calibration": calibration,
-            "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(cfg).items()}},
+            "config": config_to_dict(cfg)},
            run_dir / "final.pt")
 log(f"wrote {run_dir / 'final.pt'} (best epoch {best['epoch'] + 1})")
