@@ -2,7 +2,9 @@
 
 The snapshots are bare git directories fetched beforehand into the mirror folder (default: the folder
 `.mirror` next to the repository; override with --mirrors or BONELENS_MIRRORS), one per repository, named
-`owner+name/repo` (the git directory is `repo/.git` or `repo` itself). Nothing is downloaded here.
+`owner+name/repo` (the git directory is `repo/.git` or `repo` itself). Nothing is downloaded here. The whole
+history of each snapshot is searched, so images a repository deleted later are found too; origin names the
+commit the image was read from.
 
 Output (never committed; training/cache/ is gitignored):
   <out>/images/<source>/...jpg    8-bit grayscale JPEG, EXIF orientation applied, longest side <= 512 px
@@ -127,6 +129,25 @@ def parse(kind, path, extra):
     raise ValueError(kind)
 
 
+def candidates(gd, kind, extra):
+    """(path, commit, blob) of every file of the set in the repository's history, newest commit first: files
+    deleted or renamed later still count, and a blob seen under several paths or commits is read once."""
+    seen, paths, out = set(), set(), []
+    for commit in git(gd, "rev-list", "--all").split():
+        listing = git(gd, "ls-tree", "-r", "-z", commit) or ""
+        for entry in listing.split("\0"):
+            if not entry or "\t" not in entry:
+                continue
+            meta, path = entry.split("\t", 1)
+            mode, typ, blob = meta.split()
+            if typ != "blob" or blob in seen or path in paths or parse(kind, path, extra) is None:
+                continue
+            seen.add(blob)
+            paths.add(path)
+            out.append((path, commit, blob))
+    return sorted(out)
+
+
 def letterbox(im, size):
     """Grayscale image padded to a square with black, resized to size x size, as float32."""
     w, h = im.size
@@ -225,18 +246,14 @@ def main():
         if gd is None:
             print(f"{repo}: no snapshot under {args.mirrors / folder}; skipped", file=sys.stderr)
             continue
-        commit = git(gd, "rev-parse", "HEAD").strip()
-        files = git(gd, "ls-tree", "-r", "--name-only", "-z", "HEAD").split("\0")
         taken = 0
-        for path in sorted(p for p in files if p):
+        for path, commit, blob in candidates(gd, kind, extra):
             lab = parse(kind, path, extra)
-            if lab is None:
-                continue
             origin = f"{repo}:{path}@{commit}"
             if SKIP_NAME.search(path.rsplit("/", 1)[-1]):
                 dropped.append((origin, "augmented or edited copy (file name)"))
                 continue
-            data = git(gd, "show", f"{commit}:{path}", binary=True)
+            data = git(gd, "cat-file", "blob", blob, binary=True)
             if not data:
                 dropped.append((origin, "not in the snapshot (large or LFS file)"))
                 continue
@@ -271,7 +288,7 @@ def main():
                              label_basis=lab["label_basis"], orig_split=lab["orig_split"], width=im.size[0],
                              height=im.size[1], licence=licence + ("; " + MURA_TERMS if is_mura else ""), origin=origin))
             taken += 1
-        print(f"{repo} @ {commit[:12]}: {taken} images")
+        print(f"{repo} @ {git(gd, 'rev-parse', 'HEAD').strip()[:12]}: {taken} images")
 
     rows.sort(key=lambda r: r["path"])
     with open(out / "manifest.csv", "w", newline="") as f:
