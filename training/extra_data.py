@@ -132,7 +132,7 @@ def parse(kind, path, extra):
 def candidates(gd, kind, extra):
     """(path, commit, blob) of every file of the set in the repository's history, newest commit first: files
     deleted or renamed later still count, and a blob seen under several paths or commits is read once."""
-    seen, paths, out = set(), set(), []
+    seen, paths, out, same = {}, set(), [], []
     for commit in git(gd, "rev-list", "--all").split():
         listing = git(gd, "ls-tree", "-r", "-z", commit) or ""
         for entry in listing.split("\0"):
@@ -140,12 +140,15 @@ def candidates(gd, kind, extra):
                 continue
             meta, path = entry.split("\t", 1)
             mode, typ, blob = meta.split()
-            if typ != "blob" or blob in seen or path in paths or parse(kind, path, extra) is None:
+            if typ != "blob" or path in paths or parse(kind, path, extra) is None:
                 continue
-            seen.add(blob)
             paths.add(path)
+            if blob in seen:
+                same.append((path, commit, seen[blob]))
+                continue
+            seen[blob] = path
             out.append((path, commit, blob))
-    return sorted(out)
+    return sorted(out), same
 
 
 def letterbox(im, size):
@@ -247,7 +250,9 @@ def main():
             print(f"{repo}: no snapshot under {args.mirrors / folder}; skipped", file=sys.stderr)
             continue
         taken = 0
-        for path, commit, blob in candidates(gd, kind, extra):
+        files, same = candidates(gd, kind, extra)
+        dropped += [(f"{repo}:{p}@{c}", f"identical file (same git blob) as {repo}:{first}") for p, c, first in same]
+        for path, commit, blob in files:
             lab = parse(kind, path, extra)
             origin = f"{repo}:{path}@{commit}"
             if SKIP_NAME.search(path.rsplit("/", 1)[-1]):
