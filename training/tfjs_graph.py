@@ -153,9 +153,10 @@ class Graph:
                 for f in ("model.json", shard)}
 
 
-def export_network(model, head: torch.nn.Linear, size: int, scale: float = 1.0, shift=None):
-    """RadiographNet backbone + one linear head -> Graph with outputs `logits` [N,K] and `cam` [N,h,w,K].
-    The validation-fitted calibration is folded into the head: logits*scale + shift = mean(cam*scale) + bias*scale + shift."""
+def export_network(model, size: int, heads: dict):
+    """RadiographNet backbone, once, + its linear heads -> one Graph. `heads`: {name: (linear, scale, shift)}.
+    Each head gets outputs `{name}/logits` [N,K] and `{name}/cam` [N,h,w,K] (its class-activation map), and its
+    validation-fitted calibration folded in: logits*scale + shift = mean(cam*scale) + bias*scale + shift."""
     model.eval()
     g = Graph("image", size, 1)
     stem = model.stem
@@ -165,9 +166,16 @@ def export_network(model, head: torch.nn.Linear, size: int, scale: float = 1.0, 
                       stride=stage.down[0].stride[0], pad=1, relu=True)
         conv = g.conv(f"stage{i}/conv", down, *fold_bn(stage.conv[0], stage.conv[1]), stride=1, pad=1, relu=False)
         x = g.op(f"stage{i}/relu", "Relu", [g.op(f"stage{i}/add", "AddV2", [down, conv])])
-    k = head.weight.shape[0]
-    shift = torch.zeros(k) if shift is None else torch.as_tensor(shift, dtype=torch.float32)
-    cam = g.conv("cam", x, (head.weight.detach() * scale)[:, :, None, None], torch.zeros(k), stride=1, pad=0, relu=False)
-    bias = g.const("head/bias", (head.bias.detach() * scale + shift).numpy())
-    g.op("logits", "AddV2", [g.mean_hw("pooled", cam), bias])
+    for name, (head, scale, shift) in heads.items():
+        k = head.weight.shape[0]
+        shift = torch.zeros(k) if shift is None else torch.as_tensor(shift, dtype=torch.float32)
+        cam = g.conv(f"{name}/cam", x, (head.weight.detach() * scale)[:, :, None, None], torch.zeros(k),
+                     stride=1, pad=0, relu=False)
+        bias = g.const(f"{name}/bias", (head.bias.detach() * scale + shift).numpy())
+        g.op(f"{name}/logits", "AddV2", [g.mean_hw(f"{name}/pooled", cam), bias])
     return g
+
+
+def output_names(heads) -> dict:
+    """The graph's output node of each head: {head: {"logits": node, "cam": node}}."""
+    return {name: {"logits": f"{name}/logits", "cam": f"{name}/cam"} for name in heads}

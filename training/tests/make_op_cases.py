@@ -66,21 +66,24 @@ with torch.no_grad():
     h = torch.relu(a(x))
     save("residual_add_relu", g, ["y"], x, {"y": torch.relu(h + b(h))})
 
-# the whole network, float32 and quantised
+# the whole network: one graph, the backbone once, both heads; float32, quantised and calibrated
 net = randomise_bn(RadiographNet(5, (8, 8, 16, 16, 24)))
 x = torch.randn(1, 1, 64, 64)
 with torch.no_grad():
     feats = net.features(x)
-    for head_name, head in (("bodypart", net.bodypart), ("abnormality", net.abnormality)):
-        logits = head(feats.mean((2, 3)))
-        c = cam(feats, head)
-        for mode, tol in (("none", {"relative": 1e-4}), ("float16", {"probability": 0.02}), ("uint8", {"probability": 0.05})):
-            g = export_network(net, head, 64)
-            save(f"network_{head_name}_{mode}", g, ["logits", "cam"], x, {"logits": logits, "cam": c}, mode, tol)
-        # calibration folding: logits * scale + shift, cam * scale
-        shift = torch.linspace(-1, 1, logits.shape[1])
-        g = export_network(net, head, 64, scale=0.5, shift=shift)
-        save(f"network_{head_name}_calibrated", g, ["logits", "cam"], x, {"logits": logits * 0.5 + shift, "cam": c * 0.5})
+    heads = {"bodypart": net.bodypart, "abnormality": net.abnormality}
+    expected = {}
+    for name, head in heads.items():
+        expected[f"{name}/logits"], expected[f"{name}/cam"] = head(feats.mean((2, 3))), cam(feats, head)
+    for mode, tol in (("none", {"relative": 1e-4}), ("float16", {"probability": 0.02}), ("uint8", {"probability": 0.05})):
+        g = export_network(net, 64, {name: (head, 1.0, None) for name, head in heads.items()})
+        save(f"network_{mode}", g, list(expected), x, expected, mode, tol)
+    # calibration folding: logits * scale + shift, cam * scale
+    shift = torch.linspace(-1, 1, 5)
+    g = export_network(net, 64, {"bodypart": (net.bodypart, 0.5, shift), "abnormality": (net.abnormality, 2.0, [0.25])})
+    save("network_calibrated", g, list(expected), x, {
+        "bodypart/logits": expected["bodypart/logits"] * 0.5 + shift, "bodypart/cam": expected["bodypart/cam"] * 0.5,
+        "abnormality/logits": expected["abnormality/logits"] * 2 + 0.25, "abnormality/cam": expected["abnormality/cam"] * 2})
 
 (out / "cases.json").write_text(json.dumps(cases))
 print(f"wrote {len(cases)} cases to {out}")

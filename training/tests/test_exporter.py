@@ -24,20 +24,34 @@ class ExporterTest(unittest.TestCase):
         w, b = fold_bn(conv, bn)
         torch.testing.assert_close(nn.functional.conv2d(x, w, b, padding=1), bn(conv(x)), rtol=1e-5, atol=1e-5)
 
-    def test_exported_graph_reproduces_the_network_and_its_cam(self):
+    def test_one_graph_reproduces_both_heads_and_their_cams(self):
         net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
         x = torch.randn(2, 1, 64, 64)
-        g = export_network(net, net.bodypart, 64)
-        logits, c = g.run(x.permute(0, 2, 3, 1), ["logits", "cam"])
+        g = export_network(net, 64, {"bodypart": (net.bodypart, 1.0, None), "abnormality": (net.abnormality, 1.0, None)})
+        self.assertEqual(sum(n["op"] == "_FusedConv2D" and n["name"].startswith("stem") for n in g.nodes), 1)
         with torch.no_grad():
-            torch.testing.assert_close(logits, net(x)[0], rtol=1e-4, atol=1e-5)
-            torch.testing.assert_close(c, cam(net.features(x), net.bodypart).permute(0, 2, 3, 1), rtol=1e-4, atol=1e-5)
-            # logits are the cam's spatial mean plus the bias: the heatmap explains the score
-            torch.testing.assert_close(logits, c.mean((1, 2)) + net.bodypart.bias, rtol=1e-4, atol=1e-5)
+            expected = dict(zip(("bodypart", "abnormality"), net(x)))
+            expected["abnormality"] = expected["abnormality"][:, None]
+            for name in ("bodypart", "abnormality"):
+                head = getattr(net, name)
+                logits, c = g.run(x.permute(0, 2, 3, 1), [f"{name}/logits", f"{name}/cam"])
+                torch.testing.assert_close(logits, expected[name], rtol=1e-4, atol=1e-5)
+                torch.testing.assert_close(c, cam(net.features(x), head).permute(0, 2, 3, 1), rtol=1e-4, atol=1e-5)
+                # logits are the cam's spatial mean plus the bias: the heatmap explains the score
+                torch.testing.assert_close(logits, c.mean((1, 2)) + head.bias, rtol=1e-4, atol=1e-5)
+
+    def test_calibration_is_folded_into_a_head(self):
+        net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
+        x = torch.randn(2, 1, 64, 64)
+        shift = [0.5, -0.25, 0.0, 1.0, 2.0]
+        g = export_network(net, 64, {"bodypart": (net.bodypart, 0.5, shift)})
+        with torch.no_grad():
+            torch.testing.assert_close(g.run(x.permute(0, 2, 3, 1), ["bodypart/logits"])[0],
+                                       net(x)[0] * 0.5 + torch.tensor(shift), rtol=1e-4, atol=1e-5)
 
     def test_quantisation_dequantises_close_to_float(self):
         net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
-        g = export_network(net, net.bodypart, 64)
+        g = export_network(net, 64, {"bodypart": (net.bodypart, 1.0, None)})
         for mode, tol in (("float16", 1e-3), ("uint8", 1e-2)):
             data, deq, specs = g.quantised(mode)
             self.assertEqual(len(specs), len(g.weights))
