@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/models/backend';
 import { disposeModels, loadModels } from '../src/models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
+import { bodyPartClasses } from '../src/pipeline/manifest';
 import type { ImageResult } from '../src/pipeline/types';
 import { decodeImageBytes } from '../src/decode/node';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
@@ -64,7 +65,7 @@ async function run(options: CliOptions): Promise<number> {
   }
   process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}\n`);
 
-  const classes = models.manifest.models[models.manifest.bodyPart.model].classes;
+  const classes = bodyPartClasses(models.manifest);
   if (options.csv) process.stdout.write(`${csvHeader(classes)}\n`);
   const counts = new Map<string, number>();
   for await (const path of imageFiles(options.paths)) {

@@ -8,6 +8,7 @@ import { initBackend, type BackendName } from '../../src/models/backend';
 import { loadModels } from '../../src/models/load';
 import { analyzeImage, type LoadedModels } from '../../src/pipeline/analyze';
 import { buildHeatmap } from '../../src/pipeline/heatmap';
+import { headOf } from '../../src/pipeline/manifest';
 import { letterboxArea, normalize } from '../../src/pipeline/preprocess';
 import { decodeImageBytes } from '../../src/decode/browser';
 import type { DicomMeta } from '../../src/pipeline/dicom/index';
@@ -71,12 +72,13 @@ async function endToEnd(bytes: Uint8Array): Promise<StageTimes> {
   const stage1 = await classifiers[manifest.bodyPart.model]!.predict(input);
   const t3 = performance.now();
   const route = manifest.routing[manifest.bodyPart.supported[0]!]!;
-  const stage2 = await classifiers[route.model]!.predict(input);
+  // one graph with both heads: stage 2 reads the same forward pass (a second model would run here)
+  const stage2 = route.model === manifest.bodyPart.model ? stage1 : await classifiers[route.model]!.predict(input);
   const t4 = performance.now();
-  const spec = manifest.models[route.model]!;
-  buildHeatmap(stage2.cam, spec.camSize, spec.classes.length, route.output, box);
+  const head = headOf(manifest, route);
+  buildHeatmap(stage2[route.head]!.cam, manifest.models[route.model]!.camSize, head.classes.length, route.output, box);
   const t5 = performance.now();
-  if (stage1.logits.length === 0) throw new Error('stage 1 returned no logits');
+  if (stage1[manifest.bodyPart.head]!.logits.length === 0) throw new Error('stage 1 returned no logits');
   return { decode: t1 - t0, preprocess: t2 - t1, stage1: t3 - t2, stage2: t4 - t3, heatmap: t5 - t4, total: t5 - t0 };
 }
 

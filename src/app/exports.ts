@@ -1,7 +1,7 @@
 // The page's exports: a report per study (PNG, or a printable page) and the batch's CSV. All are made on this
 // device from results and non-identifying header fields; the patient's name and ID are never passed in.
 import { csvTable } from '../pipeline/csv';
-import type { Manifest } from '../pipeline/manifest';
+import { bodyPartClasses, type Manifest } from '../pipeline/manifest';
 import { canvasPng, composeView, downloadBlob, drawReport } from '../ui/report';
 import { studyReportContent, type ReportContent } from './report-content';
 import type { Entry, StudyGroup } from './session.svelte';
@@ -33,7 +33,7 @@ export async function downloadStudyPng(group: StudyGroup, manifest: Manifest, in
 }
 
 export function downloadBatchCsv(entries: readonly Entry[], manifest: Manifest): void {
-  const classes = manifest.models[manifest.bodyPart.model]?.classes ?? [];
+  const classes = bodyPartClasses(manifest);
   const results = entries.flatMap((entry) => (entry.reply ? [entry.reply.result] : []));
   downloadBlob(new Blob([csvTable(results, classes)], { type: 'text/csv' }), 'bonelens-results.csv');
 }

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { parseManifestText, type ModelSpec } from '../pipeline/manifest';
-import type { Classifier, LoadedModels } from '../pipeline/analyze';
+import type { Classifier, HeadOutput, LoadedModels } from '../pipeline/analyze';
 
 export type ReadFile = (pathRelativeToModelsDir: string) => Promise<Uint8Array>;
 
@@ -74,26 +74,32 @@ class GraphClassifier implements Classifier {
     private readonly size: number,
   ) {}
 
-  async predict(input: Float32Array): Promise<{ logits: Float32Array; cam: Float32Array }> {
+  async predict(input: Float32Array): Promise<Record<string, HeadOutput>> {
     const { size, spec } = this;
     if (input.length !== size * size) {
       throw new Error(`model "${this.name}" expects ${size}x${size} input values, got ${input.length}`);
     }
+    const heads = Object.entries(spec.heads);
+    const names = heads.flatMap(([, head]) => [head.outputs.logits, head.outputs.cam]);
     const outputs = tf.tidy(() => {
       const x = tf.tensor4d(input, [1, size, size, 1], 'float32');
-      return this.model.execute({ [spec.inputName]: x }, [spec.outputs.logits, spec.outputs.cam]) as tf.Tensor[];
+      return this.model.execute({ [spec.inputName]: x }, names) as tf.Tensor[];
     });
     try {
-      const [logits, cam] = outputs;
-      const k = spec.classes.length;
-      if (logits.size !== k || cam.size !== spec.camSize * spec.camSize * k) {
-        throw new Error(
-          `model "${this.name}" outputs logits ${shapeOf(logits)} and cam ${shapeOf(cam)}; the manifest implies ` +
-            `[1, ${k}] and [1, ${spec.camSize}, ${spec.camSize}, ${k}]`,
-        );
-      }
-      const [logitsData, camData] = await Promise.all([logits.data(), cam.data()]);
-      return { logits: Float32Array.from(logitsData), cam: Float32Array.from(camData) };
+      const data = await Promise.all(outputs.map((t) => t.data()));
+      const result: Record<string, HeadOutput> = {};
+      heads.forEach(([name, head], i) => {
+        const [logits, cam] = [outputs[2 * i], outputs[2 * i + 1]];
+        const k = head.classes.length;
+        if (logits.size !== k || cam.size !== spec.camSize * spec.camSize * k) {
+          throw new Error(
+            `head "${this.name}.${name}" outputs logits ${shapeOf(logits)} and cam ${shapeOf(cam)}; the manifest ` +
+              `implies [1, ${k}] and [1, ${spec.camSize}, ${spec.camSize}, ${k}]`,
+          );
+        }
+        result[name] = { logits: Float32Array.from(data[2 * i]), cam: Float32Array.from(data[2 * i + 1]) };
+      });
+      return result;
     } finally {
       for (const t of outputs) t.dispose();
     }

@@ -1,14 +1,20 @@
 // The two-stage analysis of one grayscale image, independent of how the models run (TF.js lives in src/models).
-import type { Manifest, ModelSpec } from './manifest';
+import { headOf, type HeadRef, type Manifest } from './manifest';
 import type { GrayImage, ImageResult } from './types';
 import { letterboxArea, normalize } from './preprocess';
 import { decideBodyPart, sigmoid, softmax, tierOf } from './decision';
 import { buildHeatmap } from './heatmap';
 
-/** One loaded graph model. */
+/** What one head of a graph returns for one image: logits [K] and cam [camSize, camSize, K]. */
+export interface HeadOutput {
+  logits: Float32Array;
+  cam: Float32Array;
+}
+
+/** One loaded graph model: one forward pass gives every head's output. */
 export interface Classifier {
-  /** `input` is the normalised [1, size, size, 1] model input; returns logits [K] and cam [camSize, camSize, K]. */
-  predict(input: Float32Array): Promise<{ logits: Float32Array; cam: Float32Array }>;
+  /** `input` is the normalised [1, size, size, 1] model input; returns each head's output by head name. */
+  predict(input: Float32Array): Promise<Record<string, HeadOutput>>;
   dispose(): void;
 }
 
@@ -17,24 +23,22 @@ export interface LoadedModels {
   classifiers: Record<string, Classifier>;
 }
 
-function modelNamed(models: LoadedModels, name: string): { spec: ModelSpec; classifier: Classifier } {
-  const spec = models.manifest.models[name];
-  const classifier = models.classifiers[name];
-  if (!spec || !classifier) throw new Error(`model "${name}" is not loaded`);
-  return { spec, classifier };
-}
-
-async function run(
-  models: LoadedModels,
-  name: string,
-  input: Float32Array,
-): Promise<{ spec: ModelSpec; logits: Float32Array; cam: Float32Array }> {
-  const { spec, classifier } = modelNamed(models, name);
-  const { logits, cam } = await classifier.predict(input);
-  if (logits.length !== spec.classes.length) {
-    throw new Error(`model "${name}" returned ${logits.length} logits, the manifest lists ${spec.classes.length} classes`);
-  }
-  return { spec, logits, cam };
+/** Runs each model at most once per image, however many heads the decision reads. */
+function headReader(models: LoadedModels, input: Float32Array) {
+  const passes = new Map<string, Promise<Record<string, HeadOutput>>>();
+  return async (ref: HeadRef): Promise<HeadOutput> => {
+    const classifier = models.classifiers[ref.model];
+    if (!classifier) throw new Error(`model "${ref.model}" is not loaded`);
+    let pass = passes.get(ref.model);
+    if (!pass) passes.set(ref.model, (pass = classifier.predict(input)));
+    const output = (await pass)[ref.head];
+    const classes = headOf(models.manifest, ref).classes.length;
+    if (!output) throw new Error(`model "${ref.model}" returned no head "${ref.head}"`);
+    if (output.logits.length !== classes) {
+      throw new Error(`head "${ref.model}.${ref.head}" returned ${output.logits.length} logits, the manifest lists ${classes} classes`);
+    }
+    return output;
+  };
 }
 
 export function errorResult(file: string, message: string, width = 0, height = 0): ImageResult {
@@ -57,10 +61,14 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
   const { pixels, box } = letterboxArea(image, manifest.input.size, manifest.input.padValue);
   const input = normalize(pixels, manifest.input.normalization);
 
-  const stage1 = await run(models, manifest.bodyPart.model, input);
+  const readHead = headReader(models, input);
+  const camSizeOf = (ref: HeadRef) => manifest.models[ref.model].camSize;
+
+  const stage1 = await readHead(manifest.bodyPart);
+  const classes = headOf(manifest, manifest.bodyPart).classes;
   const probabilities = softmax(stage1.logits);
-  const bodyPartProbabilities = Object.fromEntries(stage1.spec.classes.map((c, i) => [c, probabilities[i]]));
-  const call = decideBodyPart(probabilities, stage1.spec.classes, manifest.bodyPart);
+  const bodyPartProbabilities = Object.fromEntries(classes.map((c, i) => [c, probabilities[i]]));
+  const call = decideBodyPart(probabilities, classes, manifest.bodyPart);
   const base = { file, bodyPartProbabilities, width: image.width, height: image.height };
 
   if (!call.accepted) {
@@ -70,12 +78,12 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
       abnormalProbability: null,
       decision: 'unsupported',
       error: call.reason,
-      heatmap: buildHeatmap(stage1.cam, stage1.spec.camSize, stage1.spec.classes.length, call.classIndex, box),
+      heatmap: buildHeatmap(stage1.cam, camSizeOf(manifest.bodyPart), classes.length, call.classIndex, box),
     };
   }
 
   const route = manifest.routing[call.part];
-  const stage2 = await run(models, route.model, input);
+  const stage2 = await readHead(route);
   const abnormalProbability = sigmoid(stage2.logits[route.output]);
   return {
     ...base,
@@ -83,6 +91,6 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
     abnormalProbability,
     decision: tierOf(abnormalProbability, manifest.thresholds[call.part]),
     error: null,
-    heatmap: buildHeatmap(stage2.cam, stage2.spec.camSize, stage2.spec.classes.length, route.output, box),
+    heatmap: buildHeatmap(stage2.cam, camSizeOf(route), headOf(manifest, route).classes.length, route.output, box),
   };
 }

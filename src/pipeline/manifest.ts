@@ -1,16 +1,29 @@
 // Typed parse and validation of public/models/manifest.json (docs/manifest.md). Every contract value the
 // pipeline uses comes from here; validation fails early with a message naming the offending field.
 
-export interface ModelSpec {
-  path: string;
+/** One output head of a graph model: its logits and their class-activation map. */
+export interface HeadSpec {
   task: 'softmax' | 'sigmoid';
   classes: string[];
+  /** graph output node names */
+  outputs: { logits: string; cam: string };
+}
+
+/** One graph model: a backbone run once per image, and its heads. */
+export interface ModelSpec {
+  path: string;
   quantization: 'none' | 'float16' | 'uint8';
   inputName: string;
-  outputs: { logits: string; cam: string };
   camSize: number;
+  heads: Record<string, HeadSpec>;
   /** path relative to the manifest folder -> sha256 hex */
   files: Record<string, string>;
+}
+
+/** Where a decision is read: a head of a model. */
+export interface HeadRef {
+  model: string;
+  head: string;
 }
 
 export interface Thresholds {
@@ -19,7 +32,7 @@ export interface Thresholds {
 }
 
 export interface Manifest {
-  schemaVersion: 1;
+  schemaVersion: 2;
   version: string;
   createdAt: string;
   input: {
@@ -31,8 +44,8 @@ export interface Manifest {
     normalization: { mean: number; std: number };
     dicom: 'voi-window-then-8bit';
   };
-  bodyPart: { model: string; supported: string[]; minConfidence: number };
-  routing: Record<string, { model: string; output: number }>;
+  bodyPart: HeadRef & { supported: string[]; minConfidence: number };
+  routing: Record<string, HeadRef & { output: number }>;
   thresholds: Record<string, Thresholds>;
   models: Record<string, ModelSpec>;
   metrics: Record<string, unknown>;
@@ -107,9 +120,21 @@ function stringList(value: unknown, field: string): string[] {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+function parseHead(value: unknown, field: string): HeadSpec {
+  const h = object(value, field);
+  const outputs = object(h.outputs, `${field}.outputs`);
+  return {
+    task: literal(h.task, `${field}.task`, ['softmax', 'sigmoid'] as const),
+    classes: nameList(h.classes, `${field}.classes`),
+    outputs: {
+      logits: string(outputs.logits, `${field}.outputs.logits`),
+      cam: string(outputs.cam, `${field}.outputs.cam`),
+    },
+  };
+}
+
 function parseModel(value: unknown, field: string): ModelSpec {
   const m = object(value, field);
-  const outputs = object(m.outputs, `${field}.outputs`);
   const filesJson = object(m.files, `${field}.files`);
   const files: Record<string, string> = {};
   for (const [path, hash] of Object.entries(filesJson)) {
@@ -120,19 +145,46 @@ function parseModel(value: unknown, field: string): ModelSpec {
   }
   const path = string(m.path, `${field}.path`);
   if (!(path in files)) fail(`${field}.files`, `must list the model file "${path}" with its sha256`);
+  const headsJson = object(m.heads, `${field}.heads`);
+  const heads: Record<string, HeadSpec> = {};
+  for (const [name, head] of Object.entries(headsJson)) heads[name] = parseHead(head, `${field}.heads.${name}`);
+  if (Object.keys(heads).length === 0) fail(`${field}.heads`, 'must name at least one head');
   return {
     path,
-    task: literal(m.task, `${field}.task`, ['softmax', 'sigmoid'] as const),
-    classes: nameList(m.classes, `${field}.classes`),
     quantization: literal(m.quantization, `${field}.quantization`, ['none', 'float16', 'uint8'] as const),
     inputName: string(m.inputName, `${field}.inputName`),
-    outputs: {
-      logits: string(outputs.logits, `${field}.outputs.logits`),
-      cam: string(outputs.cam, `${field}.outputs.cam`),
-    },
     camSize: integer(m.camSize, `${field}.camSize`, 1),
+    heads,
     files,
   };
+}
+
+/** The head a reference names, checked against the models and the task it must have. */
+function parseHeadRef(
+  value: Json,
+  field: string,
+  models: Record<string, ModelSpec>,
+  task: HeadSpec['task'],
+  role: string,
+): HeadRef & { spec: HeadSpec } {
+  const model = string(value.model, `${field}.model`);
+  const head = string(value.head, `${field}.head`);
+  const modelSpec = models[model];
+  if (!modelSpec) fail(`${field}.model`, `names "${model}", which is not in manifest.models`);
+  const spec = modelSpec.heads[head];
+  if (!spec) fail(`${field}.head`, `names "${head}", which is not a head of model "${model}"`);
+  if (spec.task !== task) fail(`manifest.models.${model}.heads.${head}.task`, `must be "${task}" (${role})`);
+  return { model, head, spec };
+}
+
+/** The head spec a reference points at (the manifest was validated on parse, so it exists). */
+export function headOf(manifest: Manifest, ref: HeadRef): HeadSpec {
+  return manifest.models[ref.model].heads[ref.head];
+}
+
+/** The body-part classes, in the order of the body-part logits. */
+export function bodyPartClasses(manifest: Manifest): string[] {
+  return headOf(manifest, manifest.bodyPart).classes;
 }
 
 function parseInput(value: unknown): Manifest['input'] {
@@ -164,7 +216,7 @@ function parseThresholds(value: unknown, field: string): Thresholds {
 /** Validates a parsed manifest.json and returns it typed; throws ManifestError naming the bad field. */
 export function parseManifest(json: unknown): Manifest {
   const root = object(json, 'manifest');
-  const schemaVersion = literal(root.schemaVersion, 'manifest.schemaVersion', [1] as const);
+  const schemaVersion = literal(root.schemaVersion, 'manifest.schemaVersion', [2] as const);
   const input = parseInput(root.input);
 
   const modelsJson = object(root.models, 'manifest.models');
@@ -172,18 +224,16 @@ export function parseManifest(json: unknown): Manifest {
   for (const [name, spec] of Object.entries(modelsJson)) models[name] = parseModel(spec, `manifest.models.${name}`);
 
   const bodyPartJson = object(root.bodyPart, 'manifest.bodyPart');
-  const bodyPartModelName = string(bodyPartJson.model, 'manifest.bodyPart.model');
-  const bodyPartModel = models[bodyPartModelName];
-  if (!bodyPartModel) fail('manifest.bodyPart.model', `names "${bodyPartModelName}", which is not in manifest.models`);
-  if (bodyPartModel.task !== 'softmax') fail(`manifest.models.${bodyPartModelName}.task`, 'must be "softmax" (body-part model)');
+  const bodyPartHead = parseHeadRef(bodyPartJson, 'manifest.bodyPart', models, 'softmax', 'body-part head');
   const supported = nameList(bodyPartJson.supported, 'manifest.bodyPart.supported');
   for (const part of supported) {
-    if (!bodyPartModel.classes.includes(part)) {
-      fail('manifest.bodyPart.supported', `lists "${part}", which is not a class of model "${bodyPartModelName}"`);
+    if (!bodyPartHead.spec.classes.includes(part)) {
+      fail('manifest.bodyPart.supported', `lists "${part}", which is not a class of head "${bodyPartHead.model}.${bodyPartHead.head}"`);
     }
   }
   const bodyPart = {
-    model: bodyPartModelName,
+    model: bodyPartHead.model,
+    head: bodyPartHead.head,
     supported,
     minConfidence: number(bodyPartJson.minConfidence, 'manifest.bodyPart.minConfidence', 0, 1),
   };
@@ -195,11 +245,8 @@ export function parseManifest(json: unknown): Manifest {
   for (const part of supported) {
     const field = `manifest.routing.${part}`;
     const route = object(routingJson[part], field);
-    const modelName = string(route.model, `${field}.model`);
-    const model = models[modelName];
-    if (!model) fail(`${field}.model`, `names "${modelName}", which is not in manifest.models`);
-    if (model.task !== 'sigmoid') fail(`manifest.models.${modelName}.task`, 'must be "sigmoid" (abnormality model)');
-    routing[part] = { model: modelName, output: integer(route.output, `${field}.output`, 0, model.classes.length - 1) };
+    const { model, head, spec } = parseHeadRef(route, field, models, 'sigmoid', 'abnormality head');
+    routing[part] = { model, head, output: integer(route.output, `${field}.output`, 0, spec.classes.length - 1) };
     thresholds[part] = parseThresholds(thresholdsJson[part], `manifest.thresholds.${part}`);
   }
 

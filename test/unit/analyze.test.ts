@@ -2,34 +2,35 @@
 // branch of docs/manifest.md "Decision" can be reached on purpose. (Real models: models.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { analyzeImage, errorResult, type Classifier, type LoadedModels } from '../../src/pipeline/analyze';
-import { parseManifest } from '../../src/pipeline/manifest';
+import { bodyPartClasses, parseManifest } from '../../src/pipeline/manifest';
 import { decodeImageBytes } from '../../src/decode/node';
 import { exampleManifestJson } from './support/manifest-example';
 import { fixtureBytes } from './support/models';
 
 const manifest = parseManifest(exampleManifestJson());
-const bodyClasses = manifest.models.bodypart.classes;
-const camSize = manifest.models.bodypart.camSize;
+const bodyClasses = bodyPartClasses(manifest);
+const camSize = manifest.models.radiograph.camSize;
 
-/** A classifier that returns set logits and a cam whose channel k peaks at cell k. */
-function scriptedClassifier(logits: number[], seen: Float32Array[] = []): Classifier {
-  const k = logits.length;
-  return {
+/** A cam whose channel c peaks at cell c. */
+function scriptedCam(k: number): Float32Array {
+  const cam = new Float32Array(camSize * camSize * k);
+  for (let c = 0; c < k; c++) cam[c * k + c] = 1 + c;
+  return cam;
+}
+
+/** The example manifest's one graph, with both heads' logits set by the test; `seen` records every forward pass. */
+function modelsWith(bodyLogits: number[], abnormalLogit: number, seen: Float32Array[] = []): LoadedModels {
+  const radiograph: Classifier = {
     async predict(input) {
       seen.push(input);
-      const cam = new Float32Array(camSize * camSize * k);
-      for (let c = 0; c < k; c++) cam[c * k + c] = 1 + c;
-      return { logits: Float32Array.from(logits), cam };
+      return {
+        bodypart: { logits: Float32Array.from(bodyLogits), cam: scriptedCam(bodyLogits.length) },
+        abnormality: { logits: Float32Array.of(abnormalLogit), cam: scriptedCam(1) },
+      };
     },
     dispose() {},
   };
-}
-
-function modelsWith(bodyLogits: number[], abnormalLogit: number, seen: Float32Array[] = []): LoadedModels {
-  return {
-    manifest,
-    classifiers: { bodypart: scriptedClassifier(bodyLogits, seen), abnormality: scriptedClassifier([abnormalLogit], seen) },
-  };
+  return { manifest, classifiers: { radiograph } };
 }
 
 function logitsFavouring(part: string, margin: number): number[] {
@@ -41,12 +42,11 @@ const logit = (p: number) => Math.log(p / (1 - p));
 describe('analyzeImage', async () => {
   const image = (await decodeImageBytes(fixtureBytes('elbow_fracatlas_IMG0002519.jpg'))).frames[0];
 
-  it('feeds both models the same normalised letterboxed input of the manifest size', async () => {
+  it('runs the one graph once per image, on the normalised letterboxed input of the manifest size', async () => {
     const seen: Float32Array[] = [];
     await analyzeImage(image, 'elbow.jpg', modelsWith(logitsFavouring('elbow', 5), 0, seen));
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(1);
     expect(seen[0].length).toBe(manifest.input.size ** 2);
-    expect(seen[1]).toBe(seen[0]);
     const padded = (manifest.input.padValue / 255 - manifest.input.normalization.mean) / manifest.input.normalization.std;
     expect(seen[0][0]).toBeCloseTo(padded, 6);
   });
@@ -76,7 +76,7 @@ describe('analyzeImage', async () => {
   it('draws the heatmap from the cam channel of the deciding logit, over the letterbox box', async () => {
     const result = await analyzeImage(image, 'x', modelsWith(logitsFavouring('elbow', 5), 0));
     const heatmap = result.heatmap!;
-    expect(heatmap.size).toBe(manifest.models.abnormality.camSize);
+    expect(heatmap.size).toBe(camSize);
     // the scripted abnormality cam peaks at cell 0 (its only channel)
     expect(heatmap.values[0]).toBe(1);
     expect(Math.min(...heatmap.values)).toBe(0);
@@ -100,7 +100,7 @@ describe('analyzeImage', async () => {
   });
 
   it('refuses a model whose logits do not match the manifest classes', async () => {
-    await expect(analyzeImage(image, 'x', modelsWith([1, 2], 0))).rejects.toThrow(/returned 2 logits/);
+    await expect(analyzeImage(image, 'x', modelsWith([1, 2], 0))).rejects.toThrow(/head "radiograph.bodypart" returned 2 logits/);
   });
 });
 

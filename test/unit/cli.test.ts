@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifestText } from '../../src/pipeline/manifest';
+import { bodyPartClasses, parseManifestText } from '../../src/pipeline/manifest';
 import { FIXTURES, FIXTURE_IMAGES, MODELS_DIR, MODELS_MISSING_REASON, REPO_ROOT, modelsPresent } from './support/models';
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -76,7 +76,7 @@ describeWithModels(modelsPresent ? 'predict CLI on a folder (real models)' : `pr
     writeFileSync(join(folder, 'truncated.jpg'), jpeg.subarray(0, jpeg.length >> 1));
     writeFileSync(join(folder, 'readme.txt'), 'not an image, not picked up from a folder');
     const manifest = parseManifestText(readFileSync(join(MODELS_DIR, 'manifest.json'), 'utf8'));
-    bodyClasses = manifest.models[manifest.bodyPart.model].classes;
+    bodyClasses = bodyPartClasses(manifest);
   });
 
   afterAll(() => rmSync(folder, { recursive: true, force: true }));

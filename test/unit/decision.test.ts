@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decideBodyPart, sigmoid, softmax, tierOf } from '../../src/pipeline/decision';
-import { parseManifest } from '../../src/pipeline/manifest';
+import { bodyPartClasses, parseManifest } from '../../src/pipeline/manifest';
 import { exampleManifestJson } from './support/manifest-example';
 
 const manifest = parseManifest(exampleManifestJson());
-const classes = manifest.models[manifest.bodyPart.model].classes;
+const classes = bodyPartClasses(manifest);
 const rule = manifest.bodyPart;
 
 /** Probabilities with `p` on `part` and the rest spread evenly over the other classes. */

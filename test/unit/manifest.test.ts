@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest, parseManifestText } from '../../src/pipeline/manifest';
+import { bodyPartClasses, ManifestError, parseManifest, parseManifestText } from '../../src/pipeline/manifest';
 import { exampleManifestJson } from './support/manifest-example';
 
 function brokenBy(edit: (m: Record<string, any>) => void): Record<string, any> {
@@ -14,10 +14,10 @@ describe('parseManifest', () => {
     expect(m.input.size).toBe(192);
     expect(m.input.normalization).toEqual({ mean: 0.5, std: 0.25 });
     expect(m.bodyPart.supported).toEqual(['elbow', 'hand', 'shoulder']);
-    expect(m.routing.hand).toEqual({ model: 'abnormality', output: 0 });
+    expect(m.routing.hand).toEqual({ model: 'radiograph', head: 'abnormality', output: 0 });
     expect(m.thresholds.shoulder).toEqual({ low: 0.25, high: 0.8 });
-    expect(m.models.bodypart.classes).toHaveLength(5);
-    expect(m.models.abnormality.task).toBe('sigmoid');
+    expect(bodyPartClasses(m)).toHaveLength(5);
+    expect(m.models.radiograph.heads.abnormality.task).toBe('sigmoid');
   });
 
   it('fills the optional descriptive fields when they are absent', () => {
@@ -38,19 +38,22 @@ describe('parseManifest', () => {
     ['a threshold outside [0,1]', (m) => (m.thresholds.hand.high = 1.5), 'manifest.thresholds.hand.high must be a number in [0, 1]'],
     ['a supported part without thresholds', (m) => delete m.thresholds.shoulder, 'manifest.thresholds.shoulder must be an object'],
     ['a supported part without routing', (m) => delete m.routing.elbow, 'manifest.routing.elbow must be an object'],
-    ['routing to a logit the model does not have', (m) => (m.routing.hand.output = 1), 'manifest.routing.hand.output must be an integer in [0, 0]'],
+    ['routing to a logit the head does not have', (m) => (m.routing.hand.output = 1), 'manifest.routing.hand.output must be an integer in [0, 0]'],
     ['routing to an unknown model', (m) => (m.routing.hand.model = 'wrist'), 'manifest.routing.hand.model names "wrist", which is not in manifest.models'],
+    ['routing to an unknown head', (m) => (m.routing.hand.head = 'fracture'), 'manifest.routing.hand.head names "fracture", which is not a head of model "radiograph"'],
     ['a supported part that is not a body-part class', (m) => m.bodyPart.supported.push('knee'), 'manifest.bodyPart.supported lists "knee"'],
-    ['a missing body-part model', (m) => delete m.models.bodypart, 'manifest.bodyPart.model names "bodypart"'],
+    ['a missing body-part model', (m) => delete m.models.radiograph, 'manifest.bodyPart.model names "radiograph"'],
+    ['a model without heads', (m) => (m.models.radiograph.heads = {}), 'manifest.models.radiograph.heads must name at least one head'],
     ['an unknown resize rule', (m) => (m.input.resize = 'stretch'), 'manifest.input.resize must be "letterbox-area" (got "stretch")'],
     ['a zero standard deviation', (m) => (m.input.normalization.std = 0), 'manifest.input.normalization.std must be a number above 0'],
     ['a fractional input size', (m) => (m.input.size = 191.5), 'manifest.input.size must be an integer'],
     ['a pad value beyond uint8', (m) => (m.input.padValue = 300), 'manifest.input.padValue must be an integer in [0, 255]'],
-    ['a hash that is not sha256 hex', (m) => (m.models.bodypart.files['bodypart/model.json'] = 'abc'), 'manifest.models.bodypart.files["bodypart/model.json"] must be a lowercase sha256 hex'],
-    ['a model file missing from its file list', (m) => delete m.models.abnormality.files['abnormality/model.json'], 'manifest.models.abnormality.files must list the model file "abnormality/model.json"'],
-    ['repeated class names', (m) => (m.models.bodypart.classes = ['elbow', 'hand', 'shoulder', 'hand']), 'manifest.models.bodypart.classes must not repeat "hand"'],
-    ['an abnormality model with a softmax task', (m) => (m.models.abnormality.task = 'softmax'), 'manifest.models.abnormality.task must be "sigmoid"'],
-    ['an unknown schema version', (m) => (m.schemaVersion = 2), 'manifest.schemaVersion must be 1 (got 2)'],
+    ['a hash that is not sha256 hex', (m) => (m.models.radiograph.files['radiograph/model.json'] = 'abc'), 'manifest.models.radiograph.files["radiograph/model.json"] must be a lowercase sha256 hex'],
+    ['a model file missing from its file list', (m) => delete m.models.radiograph.files['radiograph/model.json'], 'manifest.models.radiograph.files must list the model file "radiograph/model.json"'],
+    ['repeated class names', (m) => (m.models.radiograph.heads.bodypart.classes = ['elbow', 'hand', 'shoulder', 'hand']), 'manifest.models.radiograph.heads.bodypart.classes must not repeat "hand"'],
+    ['an abnormality head with a softmax task', (m) => (m.models.radiograph.heads.abnormality.task = 'softmax'), 'manifest.models.radiograph.heads.abnormality.task must be "sigmoid"'],
+    ['a head without output names', (m) => delete m.models.radiograph.heads.bodypart.outputs.cam, 'manifest.models.radiograph.heads.bodypart.outputs.cam must be a non-empty string'],
+    ['an unknown schema version', (m) => (m.schemaVersion = 1), 'manifest.schemaVersion must be 2 (got 1)'],
   ];
 
   it.each(broken)('rejects %s with a message naming the field', (_what, edit, message) => {
@@ -74,6 +77,6 @@ describe('parseManifestText', () => {
   });
 
   it('names the file when the text is not JSON', () => {
-    expect(() => parseManifestText('{"schemaVersion": 1,')).toThrow(/^manifest.json is not valid JSON/);
+    expect(() => parseManifestText('{"schemaVersion": 2,')).toThrow(/^manifest.json is not valid JSON/);
   });
 });

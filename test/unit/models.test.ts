@@ -43,14 +43,18 @@ describeWithModels(modelsPresent ? 'the exported models (cpu backend)' : `the ex
     await expect(loadModels(tampered)).rejects.toThrow(`sha256 mismatch for ${shard}`);
   });
 
-  it('gives logits and cam of the shapes the manifest promises', async () => {
+  it("gives every head's logits and cam, of the shapes the manifest promises, from one forward pass", async () => {
     const { manifest } = models;
     const input = new Float32Array(manifest.input.size ** 2);
     for (const [name, spec] of Object.entries(manifest.models)) {
-      const { logits, cam } = await models.classifiers[name].predict(input);
-      expect(logits.length).toBe(spec.classes.length);
-      expect(cam.length).toBe(spec.camSize ** 2 * spec.classes.length);
-      expect(logits.every(Number.isFinite)).toBe(true);
+      const outputs = await models.classifiers[name].predict(input);
+      expect(Object.keys(outputs).sort()).toEqual(Object.keys(spec.heads).sort());
+      for (const [head, { classes }] of Object.entries(spec.heads)) {
+        const { logits, cam } = outputs[head];
+        expect(logits.length).toBe(classes.length);
+        expect(cam.length).toBe(spec.camSize ** 2 * classes.length);
+        expect(logits.every(Number.isFinite)).toBe(true);
+      }
     }
   });
 
@@ -80,7 +84,7 @@ describeWithModels(modelsPresent ? 'the exported models (cpu backend)' : `the ex
     const classifier = models.classifiers[manifest.bodyPart.model];
     const first = await classifier.predict(input);
     const second = await classifier.predict(input);
-    expect(Array.from(second.logits)).toEqual(Array.from(first.logits));
+    for (const head of Object.keys(first)) expect(Array.from(second[head].logits)).toEqual(Array.from(first[head].logits));
   });
 
   it('leaks no tensors: as many live tensors after 50 predictions as after 1', async () => {

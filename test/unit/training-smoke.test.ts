@@ -26,7 +26,8 @@ describe.skipIf(!ready)('a smoke retrain', () => {
       '--out', join(work, 'models'), '--golden', join(work, 'golden'),
       '--card', join(work, 'MODEL_CARD.md')]);
     const manifest = JSON.parse(readFileSync(join(work, 'models', 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.models)).toEqual(['bodypart', 'abnormality']);
+    expect(Object.keys(manifest.models)).toEqual(['radiograph']);
+    expect(Object.keys(manifest.models.radiograph.heads)).toEqual(['bodypart', 'abnormality']);
     expect(readFileSync(join(work, 'MODEL_CARD.md'), 'utf8')).toMatch(/## Body part/);
 
     const cli = spawnSync('npx', ['tsx', 'cli/predict.ts', '--models', join(work, 'models'), '--backend', 'cpu',
@@ -37,7 +38,7 @@ describe.skipIf(!ready)('a smoke retrain', () => {
     for (const row of rows) {
       // a one-epoch model may well reject an image as unsupported (with its reason), but never fails on one
       expect(['normal', 'uncertain', 'abnormal', 'unsupported']).toContain(row.decision);
-      expect(Object.keys(row.bodyPartProbabilities)).toEqual(manifest.models.bodypart.classes);
+      expect(Object.keys(row.bodyPartProbabilities)).toEqual(manifest.models.radiograph.heads.bodypart.classes);
     }
   }, 300_000);
 });

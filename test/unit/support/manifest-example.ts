@@ -4,7 +4,7 @@ const HASH = 'a'.repeat(64);
 
 export function exampleManifestJson(): Record<string, any> {
   return structuredClone({
-    schemaVersion: 1,
+    schemaVersion: 2,
     version: '0.1.0',
     createdAt: '2026-11-29T09:00:00Z',
     input: {
@@ -16,11 +16,11 @@ export function exampleManifestJson(): Record<string, any> {
       normalization: { mean: 0.5, std: 0.25 },
       dicom: 'voi-window-then-8bit',
     },
-    bodyPart: { model: 'bodypart', supported: ['elbow', 'hand', 'shoulder'], minConfidence: 0.5 },
+    bodyPart: { model: 'radiograph', head: 'bodypart', supported: ['elbow', 'hand', 'shoulder'], minConfidence: 0.5 },
     routing: {
-      elbow: { model: 'abnormality', output: 0 },
-      hand: { model: 'abnormality', output: 0 },
-      shoulder: { model: 'abnormality', output: 0 },
+      elbow: { model: 'radiograph', head: 'abnormality', output: 0 },
+      hand: { model: 'radiograph', head: 'abnormality', output: 0 },
+      shoulder: { model: 'radiograph', head: 'abnormality', output: 0 },
     },
     thresholds: {
       elbow: { low: 0.3, high: 0.7 },
@@ -28,25 +28,24 @@ export function exampleManifestJson(): Record<string, any> {
       shoulder: { low: 0.25, high: 0.8 },
     },
     models: {
-      bodypart: {
-        path: 'bodypart/model.json',
-        task: 'softmax',
-        classes: ['elbow', 'hand', 'shoulder', 'other_xray', 'not_xray'],
+      radiograph: {
+        path: 'radiograph/model.json',
         quantization: 'float16',
         inputName: 'image',
-        outputs: { logits: 'logits', cam: 'cam' },
         camSize: 6,
-        files: { 'bodypart/model.json': HASH, 'bodypart/group1-shard1of1.bin': HASH },
-      },
-      abnormality: {
-        path: 'abnormality/model.json',
-        task: 'sigmoid',
-        classes: ['abnormal'],
-        quantization: 'float16',
-        inputName: 'image',
-        outputs: { logits: 'logits', cam: 'cam' },
-        camSize: 6,
-        files: { 'abnormality/model.json': HASH, 'abnormality/group1-shard1of1.bin': HASH },
+        heads: {
+          bodypart: {
+            task: 'softmax',
+            classes: ['elbow', 'hand', 'shoulder', 'other_xray', 'not_xray'],
+            outputs: { logits: 'bodypart/logits', cam: 'bodypart/cam' },
+          },
+          abnormality: {
+            task: 'sigmoid',
+            classes: ['abnormal'],
+            outputs: { logits: 'abnormality/logits', cam: 'abnormality/cam' },
+          },
+        },
+        files: { 'radiograph/model.json': HASH, 'radiograph/group1-shard1of1.bin': HASH },
       },
     },
     metrics: {},
