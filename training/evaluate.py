@@ -6,7 +6,6 @@ threshold and the abnormality thresholds on VALIDATION data only, then measures 
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -15,14 +14,15 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from config import REPO, Config  # noqa: E402
-from data import load_dataset  # noqa: E402
+from config import REPO, Config, config_from_dict, config_to_dict  # noqa: E402
+from data import foreground_box, letterbox_area, load_dataset, load_gray  # noqa: E402
+from source_metrics import (auc, baseline_by_source, confounded, source_separation,  # noqa: E402
+                            two_label_strata, within_source_auc)
 from model import RadiographNet  # noqa: E402
 from jsonio import dumps  # noqa: E402
-from report_md import metrics_markdown  # noqa: E402
+from report_md import metrics_markdown, source_markdown  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
 
-PATHS = ("data", "cache", "runs", "reports", "models_out")
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
 ap.add_argument("--runs", type=Path, default=Config().runs)
@@ -31,57 +31,57 @@ ap.add_argument("--bootstrap", type=int, default=1000)
 args = ap.parse_args()
 torch.set_num_threads(2)
 ck = torch.load(args.runs / args.run / "final.pt")
-cfg = Config(**{k: (Path(v) if k in PATHS else
-                    tuple(v) if isinstance(v, list) else v) for k, v in ck["config"].items()})
+cfg = config_from_dict(ck["config"])
 reports = args.reports or cfg.reports
 reports.mkdir(parents=True, exist_ok=True)
 ds = load_dataset(cfg)
 rows, images, split, part, abnormal = ds["rows"], ds["images"], ds["split"], ds["part"], ds["abnormal"]
 model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
 model.load_state_dict(ck["model"])
-graphs = {"bodypart": export_network(model, model.bodypart, cfg.size, **ck["calibration"]["bodypart"]),
-          "abnormality": export_network(model, model.abnormality, cfg.size, **ck["calibration"]["abnormality"])}
+HEADS = ("bodypart", "abnormality")
+graph = export_network(model, cfg.size, {h: (getattr(model, h), ck["calibration"][h]["scale"], ck["calibration"][h]["shift"])
+                                         for h in HEADS})
 rng = np.random.default_rng(cfg.seed)
+sources = np.array([r["source"] for r in rows])
+names_of_part = np.array([r["body_part"] for r in rows])
 
 
-def run(graph, idx, weights=None, batch=128):
-    out = []
+def probabilities(pixels_uint8, weights=None, batch=128):
+    """The graph's calibrated probabilities of each head for [N, size, size] uint8 inputs."""
+    out = {h: [] for h in HEADS}
     with torch.no_grad():
-        for i in range(0, len(idx), batch):
-            x = torch.from_numpy(np.ascontiguousarray(images[idx[i:i + batch]])).float()[..., None] / 255
-            out.append(graph.run((x - cfg.mean) / cfg.std, ["logits"], weights)[0])
-    return torch.cat(out)
+        for i in range(0, len(pixels_uint8), batch):
+            x = torch.from_numpy(np.ascontiguousarray(pixels_uint8[i:i + batch])).float()[..., None] / 255
+            bp, ab = graph.run((x - cfg.mean) / cfg.std, [f"{h}/logits" for h in HEADS], weights)
+            out["bodypart"].append(torch.softmax(bp, 1).numpy())
+            out["abnormality"].append(torch.sigmoid(ab[:, 0]).numpy())
+    return {h: np.concatenate(v) for h, v in out.items()}
 
 
-def probabilities(name, logits):
-    return torch.softmax(logits, 1).numpy() if name == "bodypart" else torch.sigmoid(logits[:, 0]).numpy()
+def images_of(idx):
+    return images[np.sort(idx)] if len(idx) and np.all(np.diff(idx) > 0) else images[idx]
 
 
-# ---------------------------------------------------------------- quantisation, measured on validation
+# ---------------------------------------------------------------- quantisation of the one graph, measured on validation
 val, test = np.flatnonzero(split == "val"), np.flatnonzero(split == "test")
-quantisation = {}
-for name, graph in graphs.items():
-    reference = probabilities(name, run(graph, val))
-    trials = {}
-    for mode in ("uint8", "float16"):
-        _, deq, _ = graph.quantised(mode)
-        p = probabilities(name, run(graph, val, deq))
-        same = (p.argmax(1) == reference.argmax(1)).mean() if name == "bodypart" else ((p >= .5) == (reference >= .5)).mean()
-        trials[mode] = {"maxAbsProbabilityError": float(np.abs(p - reference).max()), "sameDecision": float(same)}
-    chosen = next((m for m in ("uint8", "float16") if trials[m]["maxAbsProbabilityError"] <= 0.02
-                   and trials[m]["sameDecision"] >= 0.995), "none")
-    quantisation[name] = {"chosen": chosen, "trials": trials}
-    print(f"{name}: quantisation {chosen} {trials}", flush=True)
-
-
-def shipped(name, idx):
-    mode = quantisation[name]["chosen"]
-    return probabilities(name, run(graphs[name], idx, graphs[name].quantised(mode)[1]))
-
-
-P = {s: {"bodypart": shipped("bodypart", idx), "abnormality": shipped("abnormality", idx)}
-     for s, idx in (("val", val), ("test", test))}
+reference = probabilities(images_of(val))
+trials = {}
+for mode in ("uint8", "float16"):
+    p = probabilities(images_of(val), graph.quantised(mode)[1])
+    trials[mode] = {
+        "bodypart": {"maxAbsProbabilityError": float(np.abs(p["bodypart"] - reference["bodypart"]).max()),
+                     "sameDecision": float((p["bodypart"].argmax(1) == reference["bodypart"].argmax(1)).mean())},
+        "abnormality": {"maxAbsProbabilityError": float(np.abs(p["abnormality"] - reference["abnormality"]).max()),
+                        "sameDecision": float(((p["abnormality"] >= .5) == (reference["abnormality"] >= .5)).mean())}}
+chosen = next((m for m in ("uint8", "float16") if all(
+    t["maxAbsProbabilityError"] <= 0.02 and t["sameDecision"] >= 0.995 for t in trials[m].values())), "none")
+quantisation = {"chosen": chosen, "trials": trials}
+print(f"quantisation {chosen} {trials}", flush=True)
+shipped_weights = graph.quantised(chosen)[1]
+P = {s: probabilities(images_of(idx), shipped_weights) for s, idx in (("val", val), ("test", test))}
 supported_ids = list(range(len(cfg.supported)))
+# (source, part) strata with both labels anywhere in the data: where an AUC can measure pathology, not source
+both_labels = two_label_strata(sources, names_of_part, abnormal)
 
 
 # ---------------------------------------------------------------- stage 1: rejection threshold on validation
@@ -104,37 +104,30 @@ def thresholds_for(p, y):
     low = float(pos[int(np.floor((1 - cfg.target_sensitivity) * len(pos)))]) if len(pos) else 0.5
     high = float(neg[min(len(neg) - 1, int(np.ceil(cfg.target_specificity * len(neg))))]) if len(neg) else 0.5
     high = float(np.nextafter(high, 1))
-    return (low, high) if low <= high else ((low + high) / 2, (low + high) / 2)
+    mid = (low + high) / 2  # no uncertain band left: a hair around the middle, so that low < high still holds
+    return (low, high) if high - low >= 2e-4 else (mid - 1e-3, mid + 1e-3)
 
 
 thresholds, threshold_basis = {}, {}
-vlab = abnormal[val] >= 0
+# only validation images of (source, part) strata with both labels: an implant-only or abnormal-only source would
+# set the thresholds by its look, not by pathology
+vlab = (abnormal[val] >= 0) & np.array([(sources[i], names_of_part[i]) in both_labels for i in val])
 pooled = vlab & val_supported
 pooled_t = thresholds_for(P["val"]["abnormality"][pooled], abnormal[val][pooled])
 for k, name in enumerate(cfg.supported):
     m = vlab & (part[val] == k)
     n_pos, n_neg = int((abnormal[val][m] == 1).sum()), int((abnormal[val][m] == 0).sum())
     if min(n_pos, n_neg) >= 10:
-        t, basis = thresholds_for(P["val"]["abnormality"][m], abnormal[val][m]), f"{name} validation ({n_pos} abnormal, {n_neg} normal)"
+        t, basis = thresholds_for(P["val"]["abnormality"][m], abnormal[val][m]), (
+            f"{name} validation, sources with both labels ({n_pos} abnormal, {n_neg} normal)")
     else:
-        t, basis = pooled_t, (f"pooled elbow+hand+shoulder validation: {name} has only {n_pos} abnormal / "
-                              f"{n_neg} normal validation images")
+        t, basis = pooled_t, (f"pooled elbow+hand+shoulder validation (sources with both labels): {name} has only "
+                              f"{n_pos} abnormal / {n_neg} normal such validation images")
     thresholds[name] = {"low": round(t[0], 4), "high": round(t[1], 4)}
     threshold_basis[name] = basis
 
 
 # ---------------------------------------------------------------- test metrics
-def auc(scores, labels):
-    """Mann-Whitney AUC with tied scores given their average rank."""
-    pos, neg = scores[labels == 1], scores[labels == 0]
-    if len(pos) == 0 or len(neg) == 0:
-        return float("nan")
-    _, inverse, counts = np.unique(np.concatenate([pos, neg]), return_inverse=True, return_counts=True)
-    ends = np.cumsum(counts)
-    ranks = ((ends - counts + 1 + ends) / 2)[inverse]
-    return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 def kappa(a, b):
     a, b = np.asarray(a, int), np.asarray(b, int)
     po = (a == b).mean()
@@ -228,24 +221,118 @@ bodypart = {
     "rejectionByRegion": {r: float(1 - accepted(pb[test_names == r], min_confidence).mean())
                           for r in sorted(set(test_names)) if r not in cfg.supported and r != "notxray"},
 }
+
+# ---------------------------------------------------------------- per source: numbers the source cannot fool
+train_idx = np.flatnonzero(split == "train")
+test_sources = sources[test]
+
+
+def by_source_abnormality(name, t):
+    """Within each source that has both labels: AUC (CI by patient); beside it the pooled AUC and the AUC of the
+    source-only baseline (the training abnormal rate of each image's source); flagged when pooled beats them all."""
+    m = tlab & (test_names == name)
+    p, y, src, grp = P["test"]["abnormality"][m], abnormal[test][m], test_sources[m], acc_groups[m]
+    within = within_source_auc(p, y, src, ci=lambda mm: bootstrap_ci(auc, grp[mm], p[mm], y[mm]), min_per_class=3)
+    tr = train_idx[(names_of_part[train_idx] == name) & (abnormal[train_idx] >= 0)]
+    baseline = auc(baseline_by_source(sources[tr], abnormal[tr], src), y)
+    pooled = auc(p, y)
+    normals = {}
+    for s in sorted(set(src[y == 0].tolist())):
+        mm = (src == s) & (y == 0)
+        normals[s] = {"normal": int(mm.sum()), "aboveHigh": int((p[mm] >= t["high"]).sum()),
+                      "meanProbability": float(p[mm].mean())}
+    return {"images": int(m.sum()), "pooledAuc": pooled, "sourceOnlyBaselineAuc": baseline,
+            "withinSource": within, "confounded": confounded(pooled, within),
+            "sourceSeparation": source_separation(p, y, src, min_n=5), "normalsAboveHigh": normals,
+            "highThreshold": t["high"]}
+
+
+abnormality_by_source = {name: by_source_abnormality(name, thresholds[name]) for name in cfg.supported}
+for other in ("humerus", "wrist"):  # not shipped parts, but MURA films with both labels: checks of the pipeline
+    abnormality_by_source[other] = by_source_abnormality(other, {"low": pooled_t[0], "high": pooled_t[1]})
+
+
+def crop_views(i):
+    """Frame-filling crops of a test film, as a user would drop them: the film's content box (tight), and the
+    central 70% of it (zoomed: the bone fills the frame, part of it cut off)."""
+    gray = load_gray(Path(rows[i]["root"]) / rows[i]["path"])
+    y0, y1, x0, x1 = foreground_box(gray)
+    cy, cx, h, w = (y0 + y1) / 2, (x0 + x1) / 2, (y1 - y0) * 0.7, (x1 - x0) * 0.7
+    zy0, zy1, zx0, zx1 = int(cy - h / 2), int(np.ceil(cy + h / 2)), int(cx - w / 2), int(np.ceil(cx + w / 2))
+    return {"tight": letterbox_area(gray[y0:y1, x0:x1], cfg.size, cfg.pad_value),
+            "zoomed": letterbox_area(gray[zy0:zy1, zx0:zx1], cfg.size, cfg.pad_value)}
+
+
+def bodypart_by_source():
+    """Body-part accuracy and false rejection per source of the supported test radiographs: on the films as
+    they are, and on frame-filling crops of them."""
+    sup_idx = test[sup]
+    views = {"film": images[sup_idx]}
+    crops = [crop_views(i) for i in sup_idx]
+    for kind in ("tight", "zoomed"):
+        views[kind] = np.stack([c[kind] for c in crops])
+    out = {}
+    for kind, pixels in views.items():
+        pb_view = probabilities(pixels, shipped_weights)["bodypart"]
+        for s in sorted(set(sources[sup_idx].tolist())):
+            m = sources[sup_idx] == s
+            y = part[sup_idx][m]
+            out.setdefault(s, {"images": int(m.sum())})[kind] = {
+                "accuracy": acc_fn(pb_view[m], y),
+                "accuracyCI95": bootstrap_ci(acc_fn, acc_groups[sup][m], pb_view[m], y),
+                "falseRejection": float(1 - accepted(pb_view[m], min_confidence).mean()),
+                "byPart": {name: acc_fn(pb_view[m][y == k], y[y == k]) for k, name in enumerate(cfg.supported) if (y == k).any()}}
+    return out
+
+
+bodypart["bySource"] = bodypart_by_source()
+
+
+def external_test():
+    """The seed project's own test pictures (never trained on): body part and abnormality, image by image."""
+    ext = np.flatnonzero(split == "external")
+    if len(ext) == 0:
+        return None
+    pe = probabilities(images[ext], shipped_weights)
+    calls = pe["bodypart"].argmax(1)
+    y_part, y_abn = part[ext], abnormal[ext]
+    sup_e = np.isin(y_part, supported_ids)
+    lab = sup_e & (y_abn >= 0)
+    return {
+        "sources": sorted(set(sources[ext].tolist())), "images": int(len(ext)),
+        "bodypartAccuracySupported": acc_fn(pe["bodypart"][sup_e], y_part[sup_e]) if sup_e.any() else None,
+        "falseRejectionSupported": float(1 - accepted(pe["bodypart"][sup_e], min_confidence).mean()) if sup_e.any() else None,
+        "abnormalityAuc": auc(pe["abnormality"][lab], y_abn[lab]),
+        "abnormal": int((y_abn[lab] == 1).sum()), "normal": int((y_abn[lab] == 0).sum()),
+        "normalsAboveHigh": int(sum(pe["abnormality"][j] >= thresholds[cfg.bodypart_classes[y_part[j]]]["high"]
+                                    for j in np.flatnonzero(lab & (y_abn == 0)))),
+        "cases": [{"path": rows[i]["path"], "bodyPart": rows[i]["body_part"], "abnormal": int(abnormal[i]),
+                   "predictedPart": cfg.bodypart_classes[calls[j]], "abnormalProbability": float(pe["abnormality"][j])}
+                  for j, i in enumerate(ext)],
+    }
+
+
+external = external_test()
 split_counts = {s: {"images": int((split == s).sum()),
                     "groups": int(len({rows[i]["group"] for i in np.flatnonzero(split == s)}))} for s in ("train", "val", "test")}
 report = {
     "run": args.run, "date": time.strftime("%Y-%m-%d"), "bestEpoch": ck["epoch"] + 1,
     "headCalibration": ck["calibration"], "quantisation": quantisation,
-    "split": split_counts, "bodypart": bodypart, "abnormality": abn,
+    "split": split_counts, "bodypart": bodypart, "abnormality": abn, "abnormalityBySource": abnormality_by_source,
+    "external": external,
     "thresholds": thresholds, "thresholdBasis": threshold_basis,
     "calibration": {"ece": ece_value, "reliability": reliability, "scope": "test, elbow+hand+shoulder labelled"},
-    "config": {k: (os.path.relpath(v, REPO) if k in PATHS else v) for k, v in ck["config"].items()},
+    "config": config_to_dict(cfg, REPO),
 }
 (reports / "report.json").write_text(dumps(report, indent=1))
 (reports / "report.md").write_text("\n".join([
     f"# Evaluation of run `{args.run}` ({report['date']})", "",
     f"Best epoch {report['bestEpoch']}; split (by group) {json.dumps(split_counts)}. Quantisation, thresholds and the "
     "rejection rule were chosen on validation; every metric below is on the test split.", "",
-    *metrics_markdown(json.loads(dumps(report)), ""), ]) + "\n")
+    *source_markdown(json.loads(dumps(report))), *metrics_markdown(json.loads(dumps(report)), ""), ]) + "\n")
 print(json.dumps({k: report[k] for k in ("bodypart", "thresholds")}, indent=1))
 print(json.dumps(abn, indent=1))
+print(json.dumps({"bodypartBySource": bodypart["bySource"], "abnormalityBySource": abnormality_by_source}, indent=1))
 
 # ---------------------------------------------------------------- plots
 try:

@@ -18,14 +18,14 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from config import REPO, Config  # noqa: E402
+from config import REPO, Config, config_from_dict  # noqa: E402
 from data import load_dataset, read_rows  # noqa: E402
 from model import RadiographNet  # noqa: E402
 from jsonio import dumps  # noqa: E402
-from report_md import metrics_markdown, pct  # noqa: E402
-from tfjs_graph import export_network  # noqa: E402
+from report_md import metrics_markdown, num, pct, source_markdown  # noqa: E402
+from tfjs_graph import export_network, output_names  # noqa: E402
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
 ap.add_argument("--runs", type=Path, default=Config().runs)
@@ -33,33 +33,35 @@ ap.add_argument("--out", type=Path)
 ap.add_argument("--report", type=Path)
 ap.add_argument("--golden", type=Path, default=REPO / "test" / "fixtures" / "golden")
 ap.add_argument("--card", type=Path, default=REPO / "docs" / "MODEL_CARD.md")
+ap.add_argument("--compare", nargs="*", default=[], metavar="LABEL=REPORT.json",
+                help="other runs' evaluation reports, summarised beside the shipped one in the model card")
 args = ap.parse_args()
 ck = torch.load(args.runs / args.run / "final.pt")
-cfg = Config(**{k: (Path(v) if k in ("data", "cache", "runs", "reports", "models_out") else
-                    tuple(v) if isinstance(v, list) else v) for k, v in ck["config"].items()})
+cfg = config_from_dict(ck["config"])
 out = args.out or cfg.models_out
 report = json.loads((args.report or cfg.reports / "report.json").read_text())
 model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
 model.load_state_dict(ck["model"])
 model.eval()
 
-heads = {"bodypart": (model.bodypart, "softmax", list(cfg.bodypart_classes)),
-         "abnormality": (model.abnormality, "sigmoid", ["abnormal"])}
-graphs, entries = {}, {}
+# one graph: the backbone once, the body-part and abnormality heads on it, calibration folded into each
+MODEL = "radiograph"
+heads = {"bodypart": ("softmax", list(cfg.bodypart_classes)), "abnormality": ("sigmoid", ["abnormal"])}
+graph = export_network(model, cfg.size, {name: (getattr(model, name), ck["calibration"][name]["scale"],
+                                                ck["calibration"][name]["shift"]) for name in heads})
+mode = report["quantisation"]["chosen"]
 if out.exists():
     shutil.rmtree(out)
-for name, (head, task, classes) in heads.items():
-    g = export_network(model, head, cfg.size, **ck["calibration"][name])
-    mode = report["quantisation"][name]["chosen"]
-    files = g.save(out / name, {"logits": "logits", "cam": "cam"}, mode)
-    graphs[name] = (g, mode)
-    entries[name] = {"path": f"{name}/model.json", "task": task, "classes": classes, "quantization": mode,
-                     "inputName": "image", "outputs": {"logits": "logits", "cam": "cam"},
-                     "camSize": cfg.size // 16, "files": files,
-                     "bytes": sum((out / f).stat().st_size for f in files)}
+names = output_names(heads)
+files = graph.save(out / MODEL, {f"{h}_{k}": v for h, o in names.items() for k, v in o.items()}, mode)
+entries = {MODEL: {"path": f"{MODEL}/model.json", "quantization": mode, "inputName": "image",
+                   "camSize": cfg.size // 16,
+                   "heads": {h: {"task": task, "classes": classes, "outputs": names[h]}
+                             for h, (task, classes) in heads.items()},
+                   "files": files, "bytes": sum((out / f).stat().st_size for f in files)}}
 
 # ---------------------------------------------------------------- provenance
-rows = read_rows(cfg.data)
+rows = read_rows(cfg.data, cfg.extra_data)
 by_source = collections.Counter(r["source"] for r in rows)
 licences = sorted({(r["source"], r["licence"]) for r in rows})
 licence_by_source = collections.defaultdict(set)
@@ -67,20 +69,27 @@ for s, lic in licences:
     licence_by_source[s].add(lic)
 
 manifest = {
-    "schemaVersion": 1,
+    "schemaVersion": 2,
     "version": VERSION,
     "createdAt": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     "input": {"size": cfg.size, "channels": 1, "grayscale": "bt601", "resize": "letterbox-area",
               "padValue": cfg.pad_value, "normalization": {"mean": cfg.mean, "std": cfg.std},
               "dicom": "voi-window-then-8bit"},
-    "bodyPart": {"model": "bodypart", "supported": list(cfg.supported),
+    "bodyPart": {"model": MODEL, "head": "bodypart", "supported": list(cfg.supported),
                  "minConfidence": report["bodypart"]["minConfidence"]},
-    "routing": {p: {"model": "abnormality", "output": 0} for p in cfg.supported},
+    "routing": {p: {"model": MODEL, "head": "abnormality", "output": 0} for p in cfg.supported},
     "thresholds": report["thresholds"],
     "models": entries,
     "metrics": {
         "evaluatedOn": f"held-out test split ({report['split']['test']['images']} images, "
-                       f"{report['split']['test']['groups']} groups), never used for training or threshold choice",
+                       f"{report['split']['test']['groups']} groups), never used for training or threshold choice; "
+                       "within-source figures first: pooled ones mix sources whose labels differ",
+        "abnormalityBySource": {part: {"withinSourceAuc": {s: w["auc"] for s, w in r["withinSource"].items()},
+                                       "pooledAuc": r["pooledAuc"], "sourceOnlyBaselineAuc": r["sourceOnlyBaselineAuc"],
+                                       "confounded": r["confounded"]}
+                                for part, r in report["abnormalityBySource"].items()},
+        "bodypartBySource": {s: {k: r[k]["accuracy"] for k in ("film", "tight", "zoomed")}
+                             for s, r in report["bodypart"]["bySource"].items()},
         "bodypart": {k: report["bodypart"][k] for k in (
             "accuracySupported", "accuracySupportedCI95", "supportedImages", "minConfidence",
             "falseRejectionSupported", "rejectionNonRadiographs", "nonRadiographs", "rejectionOtherRadiographs")},
@@ -91,8 +100,9 @@ manifest = {
     },
     "training": {"date": report["date"], "images": len(rows), "bySource": dict(by_source),
                  "split": report["split"], "bestEpoch": report["bestEpoch"],
-                 "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, shared backbone, "
-                                 "two heads (body part, abnormality), calibrated on validation",
+                 "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, one graph: the backbone "
+                                 "runs once, two heads (body part, abnormality), calibrated on validation",
+                 "abnormalityLoss": f"balanced within each (source, part); single-label sources: {cfg.single_label_sources}",
                  "code": "training/ (train.py, evaluate.py, export.py)"},
     "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())],
     "limitations": [
@@ -131,9 +141,9 @@ for i in picks:
     x = (torch.from_numpy(np.array(ds["images"][i])).float()[None, ..., None] / 255 - cfg.mean) / cfg.std
     case = {"file": fname, "path": r["path"], "source": r["source"], "licence": r["licence"],
             "bodyPart": r["body_part"], "outputs": {}}
-    for name, (g, mode) in graphs.items():
-        shipped_logits, shipped_cam = g.run(x, ["logits", "cam"], g.quantised(mode)[1])
-        float_logits = g.run(x, ["logits"])[0]
+    for name in heads:
+        shipped_logits, shipped_cam = graph.run(x, [f"{name}/logits", f"{name}/cam"], graph.quantised(mode)[1])
+        float_logits = graph.run(x, [f"{name}/logits"])[0]
         case["outputs"][name] = {"logits": shipped_logits[0].tolist(), "floatLogits": float_logits[0].tolist(),
                                  "camSum": float(shipped_cam.sum())}
     cases.append(case)
@@ -141,6 +151,27 @@ for i in picks:
 print(f"wrote {len(cases)} parity goldens to {args.golden}")
 
 # ---------------------------------------------------------------- model card
+def comparison_lines():
+    """Other runs (e.g. the single-label sources kept in the abnormality loss), measured the same way."""
+    if not args.compare:
+        return []
+    runs = [("shipped: " + args.run, report)] + [
+        (label, json.loads(Path(path).read_text())) for label, path in (c.split("=", 1) for c in args.compare)]
+    keys = [(part, src) for part, r in report["abnormalityBySource"].items() for src in r["withinSource"]]
+    out = ["## Runs compared", "", "The same evaluation on other training runs (test split; the data of each run as "
+           "its config says):", "",
+           "| run | " + " | ".join(f"{p} {s} AUC" for p, s in keys) + " | body part (supported) | max source separation |",
+           "|---" * (len(keys) + 3) + "|"]
+    for label, rep in runs:
+        aucs = [rep["abnormalityBySource"].get(p, {}).get("withinSource", {}).get(s, {}).get("auc") for p, s in keys]
+        seps = [abs(q["auc"] - 0.5) + 0.5 for r in rep["abnormalityBySource"].values() for q in r["sourceSeparation"]
+                if q["auc"] is not None]
+        out.append(f"| {label} | " + " | ".join(num(a) for a in aucs) + f" | {pct(rep['bodypart']['accuracySupported'])}"
+                   f" | {num(max(seps)) if seps else 'n/a'} |")
+    return out + ["", "Max source separation: the largest separation AUC (folded to >= 0.5) of the abnormality "
+                  "score between two sources at equal labels; 0.5 would mean the score never reveals the source.", ""]
+
+
 lines = [
     "# BoneLens model card", "",
     f"Generated by `training/export.py` from `training/reports/report.json` on {report['date']} (models v{VERSION}).",
@@ -150,30 +181,54 @@ lines = [
     "## Misuse", "- Triage, diagnosis or any clinical decision.",
     "- Body parts other than elbow, hand and shoulder (they are rejected, by design), children's growth plates, CT/MRI.", "",
     "## Models", "",
-    "| model | task | quantisation | size |", "|---|---|---|---|",
-    *[f"| {n} | {e['task']} over {', '.join(e['classes'])} | {e['quantization']} | {e['bytes'] / 1e6:.2f} MB |"
-      for n, e in entries.items()], "",
+    "| model | heads | quantisation | size |", "|---|---|---|---|",
+    *[f"| {n} | " + "; ".join(f"{h}: {hs['task']} over {', '.join(hs['classes'])}" for h, hs in e["heads"].items())
+      + f" | {e['quantization']} | {e['bytes'] / 1e6:.2f} MB |" for n, e in entries.items()], "",
     f"Architecture: {manifest['training']['architecture']}. Input {cfg.size}x{cfg.size} grayscale, letterboxed, "
-    f"normalised (v/255 - {cfg.mean}) / {cfg.std}. Each graph also outputs its class-activation map (the heatmap).",
-    "Quantisation was picked per model on validation data (largest probability change against float32, share of "
-    "unchanged decisions): " + "; ".join(
-        f"{n}: " + ", ".join(f"{m} {t['maxAbsProbabilityError']:.3f} / {pct(t['sameDecision'])}" for m, t in q["trials"].items())
-        + f" -> {q['chosen']}" for n, q in report["quantisation"].items()) + ".", "",
+    f"normalised (v/255 - {cfg.mean}) / {cfg.std}. Each head also outputs its class-activation map (the heatmap). "
+    f"Abnormality loss: {manifest['training']['abnormalityLoss']}.",
+    "Quantisation of the one graph was picked on validation data (largest probability change against float32, share "
+    "of unchanged decisions, per head): " + "; ".join(
+        f"{m}: " + ", ".join(f"{h} {t['maxAbsProbabilityError']:.3f} / {pct(t['sameDecision'])}" for h, t in heads_t.items())
+        for m, heads_t in report["quantisation"]["trials"].items()) + f" -> {report['quantisation']['chosen']}.", "",
     "## Data", "",
-    f"{len(rows)} images from `../shared/data/xray` (see its README), split by patient/group into "
+    f"{len(rows)} images from `../shared/data/xray` (see its README)"
+    + (" and the fetched MURA-style cache (`training/extra_data.py`)" if len(rows) > len(read_rows(cfg.data)) else "")
+    + ", split by patient/group into "
     + ", ".join(f"{s} {v['images']} images / {v['groups']} groups" for s, v in report["split"].items())
     + f" plus {cfg.synthetic_ood} generated blank/noise/pattern images as non-radiographs.", "",
     "| source | images | licence |", "|---|---|---|",
     *[f"| {s} | {by_source[s]} | {'; '.join(sorted(licence_by_source[s]))} |" for s in sorted(by_source)], "",
-    "MURA-derived images (mura-humerus, roboflow-mura) are under Stanford's MURA research-use terms: the trained "
-    "weights are for research and education; no MURA image is redistributed with the app.", "",
+    "MURA-derived images (mura-humerus, roboflow-mura and the `gh-*` sources) are under Stanford's MURA research-use "
+    "terms: the trained weights are for research and education; no MURA image is redistributed with the app.", "",
+    "The `gh-*` sources are MURA films (and, for the external test only, the seed project's test pictures) that public "
+    "GitHub repositories commit; `training/extra_data.py` rebuilds them from fetched snapshots into the gitignored "
+    "`training/cache/extra/` with their own manifest (origin = repository:path@commit, labels from MURA's "
+    "study_positive/negative paths or the repository's folder names, as `label_basis` says), removing copies of each "
+    f"other and of the shared set. Only {sum(r['source'].startswith('gh-') and r['body_part'] in cfg.supported for r in rows)} "
+    "of them are elbow/hand/shoulder films: the public copies of MURA's elbow, hand and shoulder folders are all "
+    "larger than a snapshot may be. Repositories without a licence file are used "
+    "for research only, as MURA's terms allow, and nothing of them is redistributed.", "",
+    f"Abnormality loss: {manifest['training']['abnormalityLoss']}. A (source, part) whose images all carry one "
+    "label (roboflow-mura's boxed fractures, the shoulder implants) teaches 'this source is abnormal' and nothing "
+    "about pathology, so the shipped run leaves it out of the abnormality loss (it still trains the body part); "
+    "'Runs compared' measures the other choice.", "",
+    "Pretrained weights: none were obtainable here in a form our exporter takes. Public snapshots omit files over "
+    "4 MB (torchvision's ResNet18 and MobileNetV2 checkpoints are 45 and 14 MB); the npm package nsfwjs ships a "
+    "MobileNetV2 (ImageNet-initialised, fine-tuned on photographs, TF.js layers format) that would need a converter "
+    "and depthwise convolutions in our exporter. Every model here is trained from scratch; pretrained against "
+    "from-scratch is not measured.", "",
+    *source_markdown(report),
+    *comparison_lines(),
     *metrics_markdown(report, "../training/reports/"),
     "For reference, MURA's DenseNet-169 baseline reached Cohen's kappa 0.71 (elbow), 0.85 (hand), 0.73 (shoulder) on "
     "MURA's own test set; our numbers are on a different, much smaller and differently labelled set and are not "
     "directly comparable.", "",
     "## Known failure modes and limits of the data", "",
-    "- Elbow: 21 labelled normal images in the whole data set, so elbow AUC/kappa CIs are wide or undefined; "
-    "the hidden MURA-style elbow studies are the real test.",
+    "- Elbow: 21 labelled normal images in the whole data set (all FracAtlas), so elbow AUC/kappa CIs are wide or "
+    "undefined and no MURA-style normal elbow exists to train on; the hidden MURA-style elbow studies are the real test.",
+    "- Within-source AUCs are the honest figures but rest on few images per source (see the counts); pooled figures "
+    "mix sources whose label mix differs and are flagged when they beat every within-source figure.",
     "- Shoulder: most abnormal shoulders are total-shoulder-arthroplasty implants (250 px source images): the model "
     "may learn 'implant' rather than fracture; subtle shoulder fractures are under-represented.",
     "- Body-part labels of FracAtlas upper-limb images were read by eye (readers agreed on 77-91%); shoulder vs "

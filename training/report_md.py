@@ -60,3 +60,66 @@ def metrics_markdown(report, plots: str):
         f"![reliability]({plots}reliability.png)", "",
     ]
     return lines
+
+
+def source_markdown(report):
+    """The numbers a source shortcut cannot fool, first: within-source AUCs beside the source-only baseline,
+    whether the score separates sources at equal labels, normal films above `high`, body part by source."""
+    lines = [
+        "## Within each source (read these first)", "",
+        "Labels in the data are confounded with sources (most normal elbows/shoulders are FracAtlas films, most "
+        "abnormal ones MURA pixels or implants), so a pooled AUC can measure the source, not the pathology. Below: the "
+        "AUC within every source that has both labels, the pooled AUC, and the source-only baseline (each image scored "
+        "by the abnormal rate of its source in training; within one source it is 0.5 by construction). A pooled AUC "
+        "above every within-source AUC is flagged **confounded**. Humerus and wrist are not shipped parts: they are MURA "
+        "films with both labels, a check of the pipeline against MURA's own task (pooled thresholds).", "",
+        "| part | source | test images (abn/norm) | AUC (95% CI, bootstrap by patient) |", "|---|---|---|---|",
+    ]
+    for part, r in report["abnormalityBySource"].items():
+        for src, w in r["withinSource"].items():
+            lines.append(f"| {part} | {src} | {w['abnormal'] + w['normal']} ({w['abnormal']}/{w['normal']}) | "
+                         f"**{num(w['auc'])}**{ci(w.get('aucCI95'))} |")
+        if not r["withinSource"]:
+            lines.append(f"| {part} | (no source with >= 3 of each label in test) | | |")
+        flag = " — **confounded**: above every within-source AUC" if r["confounded"] else ""
+        lines.append(f"| {part} | all sources pooled | {r['images']} | {num(r['pooledAuc'])}{flag} |")
+        lines.append(f"| {part} | source-only baseline | {r['images']} | {num(r['sourceOnlyBaselineAuc'])} |")
+    lines += ["", "Does the score tell sources apart at equal labels? AUC of the abnormality score separating source A "
+              "from source B among images with the same label (0.5: not at all; near 0 or 1: the score encodes the "
+              "source). Test split, pairs with >= 5 images each:", "",
+              "| part | label | source A vs source B | separation AUC | mean p (A / B) |", "|---|---|---|---|---|"]
+    any_pair = False
+    for part, r in report["abnormalityBySource"].items():
+        for q in r["sourceSeparation"]:
+            any_pair = True
+            lines.append(f"| {part} | {q['label']} | {q['sourceA']} ({q['nA']}) vs {q['sourceB']} ({q['nB']}) | "
+                         f"{num(q['auc'])} | {num(q['meanA'])} / {num(q['meanB'])} |")
+    if not any_pair:
+        lines.append("| | | no part has two sources with >= 5 images of one label in test | | |")
+    lines += ["", "Normal films at or above the part's `high` threshold (called abnormal), by source:", "",
+              "| part | source | normal films | above high | mean p |", "|---|---|---|---|---|"]
+    for part, r in report["abnormalityBySource"].items():
+        for src, n in r["normalsAboveHigh"].items():
+            lines.append(f"| {part} | {src} | {n['normal']} | {n['aboveHigh']} ({pct(n['aboveHigh'] / max(n['normal'], 1))}) "
+                         f"| {num(n['meanProbability'])} |")
+    lines += ["", "Body part by source, on supported test radiographs as they are (film) and on frame-filling crops of "
+              "the same films (tight: the film's content box; zoomed: the central 70% of it, the bone filling the frame, "
+              "like MURA's films):", "",
+              "| source | images | film | tight crop | zoomed crop | false rejection (film / zoomed) |",
+              "|---|---|---|---|---|---|"]
+    for src, r in report["bodypart"]["bySource"].items():
+        lines.append(f"| {src} | {r['images']} | " + " | ".join(
+            f"{pct(r[k]['accuracy'])}{ci(r[k]['accuracyCI95'])}" for k in ("film", "tight", "zoomed"))
+            + f" | {pct(r['film']['falseRejection'])} / {pct(r['zoomed']['falseRejection'])} |")
+    ext = report.get("external")
+    if ext:
+        lines += ["", f"External test: the seed project's own test pictures ({', '.join(ext['sources'])}: {ext['images']} "
+                  "elbow/hand/shoulder films after removing copies; labels from its folder names, not a radiologist; "
+                  "never trained on):", "",
+                  f"- Body part right on {pct(ext['bodypartAccuracySupported'])}, rejected {pct(ext['falseRejectionSupported'])}.",
+                  f"- Abnormality AUC {num(ext['abnormalityAuc'])} ({ext['abnormal']} abnormal / {ext['normal']} normal); "
+                  f"normal films at or above `high`: {ext['normalsAboveHigh']} of {ext['normal']}.", "",
+                  "| film | reference | called | p(abnormal) |", "|---|---|---|---|",
+                  *[f"| {c['path'].split('/')[-1]} | {c['bodyPart']}, {'abnormal' if c['abnormal'] == 1 else 'normal'} | "
+                    f"{c['predictedPart']} | {c['abnormalProbability']:.2f} |" for c in ext["cases"]]]
+    return lines + [""]
