@@ -161,4 +161,9 @@ test('the model card shows what the shipped manifest says: version, limitations,
   }
   await expect(card).toContainText(manifest.limitations[0]);
   await expect(card).toContainText(manifest.licences[0].licence);
+  // the within-source figures, which a source shortcut cannot fool, are in the card, beside the source-only baseline
+  await expect(card).toContainText('Abnormality by source');
+  await expect(card).toContainText('Within source auc');
+  await expect(card).toContainText('Source only baseline auc');
+  await expect(card).toContainText('Bodypart by source');
 });

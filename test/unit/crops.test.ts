@@ -1,0 +1,54 @@
+// A radiograph cropped tighter, as MURA's films are (one bone filling the frame), is still the same body part:
+// the shipped model on films of its held-out test split, whole and cropped around their centre.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/models/backend';
+import { disposeModels, loadModels } from '../../src/models/load';
+import { analyzeImage, type LoadedModels } from '../../src/pipeline/analyze';
+import type { GrayImage } from '../../src/pipeline/types';
+import { decodeImageBytes } from '../../src/decode/node';
+import { MODELS_MISSING_REASON, fixtureBytes, modelsPresent, readModelFile } from './support/models';
+
+const TEST_SPLIT_FILMS = [
+  { name: 'test-split/elbow_fracatlas_IMG0000541.jpg', part: 'elbow' },
+  { name: 'test-split/hand_fracatlas_IMG0000112.jpg', part: 'hand' },
+  { name: 'test-split/shoulder_fracatlas_IMG0000040.jpg', part: 'shoulder' },
+] as const;
+
+/** The central `side` fraction of the image along each axis (area side^2), like a user's tighter crop. */
+function centreCrop(image: GrayImage, side: number): GrayImage {
+  const width = Math.round(image.width * side);
+  const height = Math.round(image.height * side);
+  const x0 = Math.floor((image.width - width) / 2);
+  const y0 = Math.floor((image.height - height) / 2);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) data.set(image.data.subarray((y0 + y) * image.width + x0, (y0 + y) * image.width + x0 + width), y * width);
+  return { width, height, data };
+}
+
+const describeWithModels = modelsPresent ? describe : describe.skip;
+
+describeWithModels(modelsPresent ? 'crops keep the body part' : `crops keep the body part [${MODELS_MISSING_REASON}]`, () => {
+  let models: LoadedModels;
+  beforeAll(async () => {
+    await initBackend('cpu', '');
+    models = await loadModels(readModelFile);
+  });
+  afterAll(() => {
+    if (models) disposeModels(models);
+  });
+
+  it('centreCrop takes the middle of the image', () => {
+    const image = { width: 4, height: 2, data: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]) };
+    expect(centreCrop(image, 0.5)).toEqual({ width: 2, height: 1, data: Uint8Array.from([1, 2]) });
+  });
+
+  for (const film of TEST_SPLIT_FILMS) {
+    it(`a ${film.part} film is called ${film.part} whole and cropped to 80% and 60% of each side`, async () => {
+      const whole = (await decodeImageBytes(fixtureBytes(film.name))).frames[0];
+      for (const [label, image] of [['whole', whole], ['80%', centreCrop(whole, 0.8)], ['60%', centreCrop(whole, 0.6)]] as const) {
+        const result = await analyzeImage(image, film.name, models);
+        expect(result.bodyPart, `${film.name} ${label}: ${JSON.stringify(result.bodyPartProbabilities)}`).toBe(film.part);
+      }
+    });
+  }
+});
