@@ -124,7 +124,7 @@ def normalize(x):
 
 
 def augment(idx):
-    """Radiograph-plausible views of images[idx]: a random resized crop (0.3-1.0 of the film's area, aimed at
+    """Radiograph-plausible views of images[idx] and which of them are crops: a random resized crop (0.3-1.0 of the film's area, aimed at
     its content, so a frame-filling hand is as familiar as a small hand on a large film) or the whole film with
     a small scale/shift, rotation, flips, exposure (contrast, gamma, brightness) and inversion (MONOCHROME1)."""
     n = len(idx)
@@ -155,7 +155,7 @@ def augment(idx):
     x = x.clamp(0, 1) ** gamma
     x = ((x - 0.5) * contrast + 0.5 + bright).clamp(0, 1)
     inverted = (torch.rand(n) < cfg.invert_probability)[:, None, None, None]
-    return torch.where(inverted, 1 - x, x)
+    return torch.where(inverted, 1 - x, x), cropped.numpy()
 
 
 # ---------------------------------------------------------------- model
@@ -175,11 +175,13 @@ if ckpt_path.exists():
     log(f"resumed from epoch {ck['epoch'] + 1}")
 
 
-def losses(bodypart_logits, abnormal_logits, idx, weighted=True):
+def losses(bodypart_logits, abnormal_logits, idx, weighted=True, cropped=None):
     """Body part: soft cross-entropy. Abnormality: BCE on labelled images, weighted within source (or plain on
-    every labelled image, weighted=False)."""
+    every labelled image, weighted=False); a crop may have cut the finding out of the frame, so crops (when
+    given) teach the body part only."""
     bodypart_loss = torch.sum(-soft_targets(idx) * F.log_softmax(bodypart_logits, 1), 1).mean()
-    w = torch.from_numpy(abnormal_weight[idx] if weighted else (abnormal[idx] >= 0).astype(np.float32))
+    w = abnormal_weight[idx] if weighted else (abnormal[idx] >= 0).astype(np.float32)
+    w = torch.from_numpy(np.where(cropped, 0, w).astype(np.float32) if cropped is not None else w)
     if w.sum() == 0:
         return bodypart_loss, abnormal_logits.sum() * 0
     target = torch.from_numpy(np.maximum(abnormal[idx], 0)).float()
@@ -212,9 +214,9 @@ for epoch in range(start_epoch, cfg.epochs):
         idx = np.sort(order[step * cfg.batch:(step + 1) * cfg.batch])
         if len(idx) == 0:
             break
-        x = normalize(augment(idx))
-        bp_logits, ab_logits = model(x)
-        bp_loss, ab_loss = losses(bp_logits, ab_logits, idx)
+        x, cropped = augment(idx)
+        bp_logits, ab_logits = model(normalize(x))
+        bp_loss, ab_loss = losses(bp_logits, ab_logits, idx, cropped=cropped)
         loss = bp_loss + ab_loss
         opt.zero_grad()
         loss.backward()
