@@ -5,7 +5,7 @@ import type { GrayImage } from '../types.js';
 import { decimal, hasPart10Preamble, parseDataset, text, unsigned16, type DataSet } from './dataset.js';
 import { DicomError } from './errors.js';
 import { decodeFrame, type FrameSource } from './frames.js';
-import { grayscaleTo8Bit, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
+import { grayscaleFrame, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
 import { nonImageKind } from './sop-classes.js';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
 
@@ -198,9 +198,11 @@ export async function decodeDicomFile(bytes: Uint8Array): Promise<DicomImage> {
     const pixelCount = frame.width * frame.height;
     let modality: ModalityFrame;
     let data: Uint8Array;
-    if (grayscale || frame.components === 1) {
-      modality = modalityValues(frame.samples, pixelCount, grayscale ? format : { ...format, slope: 1, intercept: 0 });
-      data = grayscale ? grayscaleTo8Bit(modality, window, invert) : lumaTo8Bit(modality.values, meta.bitsStored);
+    if (grayscale) {
+      ({ data, ...modality } = grayscaleFrame(frame.samples, pixelCount, format, window, invert));
+    } else if (frame.components === 1) {
+      modality = modalityValues(frame.samples, pixelCount, { ...format, slope: 1, intercept: 0 });
+      data = lumaTo8Bit(modality.values, meta.bitsStored);
     } else {
       const ybr = !frame.rgb && meta.photometric.startsWith('YBR');
       const luma = lumaValues(frame, ybr);
