@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { grayscaleFrame, grayscaleTo8Bit, JUST_BELOW_HALF, modalityValues } from '../../src/pipeline/dicom/pixels';
 import { nativeSamples } from '../../src/pipeline/dicom/frames';
+import { parseDataset, parseDatasetAsync } from '../../src/pipeline/dicom/dataset';
+import { fixture } from './dicom-fixtures';
 
 describe('rounding in the 8-bit mapping', () => {
   it('Math.floor(t + JUST_BELOW_HALF) is Math.round(t) for t >= 0, at the halves and one step either side', () => {
@@ -93,5 +95,15 @@ describe('nativeSamples', () => {
     const file = Uint8Array.from([0xaa, 0x34, 0x12, 0x02, 0x01]);
     expect(Array.from(nativeSamples(file.subarray(1), 2, true))).toEqual([0x1234, 0x0102]);
     expect(Array.from(nativeSamples(file.subarray(1), 2, false))).toEqual([0x3412, 0x0201]);
+  });
+});
+
+describe('parseDatasetAsync (deflate by the platform)', () => {
+  it('gives the same elements and bytes as the synchronous fflate path', async () => {
+    const bytes = fixture('hand8_deflated');
+    const sync = parseDataset(bytes);
+    const fast = await parseDatasetAsync(bytes);
+    expect(Object.keys(fast.elements)).toEqual(Object.keys(sync.elements));
+    expect(fast.byteArray).toEqual(sync.byteArray);
   });
 });

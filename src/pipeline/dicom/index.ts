@@ -2,7 +2,7 @@
 // rule) and the modality values behind them (for live window/level). Pure: no DOM, no Node APIs; the WASM
 // codecs load on the first compressed file. Nothing here logs; patient fields stay in the returned object.
 import type { GrayImage } from '../types.js';
-import { decimal, hasPart10Preamble, parseDataset, text, unsigned16, type DataSet } from './dataset.js';
+import { decimal, hasPart10Preamble, parseDataset, parseDatasetAsync, text, unsigned16, type DataSet } from './dataset.js';
 import { DicomError } from './errors.js';
 import type { DecodedFrame } from './codecs.js';
 import { decodeFrame, reducibleLevels, type FrameSource } from './frames.js';
@@ -199,7 +199,7 @@ function levelsToDrop(source: FrameSource, minSide: number | undefined): number 
 }
 
 export async function decodeDicomFile(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DicomImage> {
-  const dataSet = parseDataset(bytes);
+  const dataSet = await parseDatasetAsync(bytes);
   const meta = readMeta(dataSet, text(dataSet, TAG.transferSyntax) ?? '');
   const source = frameSource(dataSet, meta);
   const grayscale = meta.photometric.startsWith('MONOCHROME');
