@@ -237,8 +237,16 @@ async function decodeJpeg12(data: Uint8Array): Promise<DecodedFrame> {
 }
 
 async function decodeJpegLossless(data: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
-  const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
   const bytesPerSample = geometry.bitsAllocated <= 8 ? 1 : 2;
+  // our own decoder for the usual shape of the stream; the Cornerstone one for the rest, and to word errors
+  try {
+    const { decodeJpegLosslessFast } = await import('./jpeg-lossless.js');
+    const image = decodeJpegLosslessFast(data, bytesPerSample);
+    if (image) return { ...image, planar: false, rgb: false };
+  } catch {
+    // corrupt: the general decoder says how
+  }
+  const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
   const copy = data.slice(); // the decoder reads from an ArrayBuffer starting at 0
   const decoder = new Decoder();
   const samples = decoder.decode(copy.buffer, 0, copy.length, bytesPerSample);
