@@ -127,9 +127,12 @@ for (let round = 0; round < rounds; round++) {
         cpu.get(dist)!.get(input.syntax)!.push((treeCpuMs(browser) - cpuBefore) / (repeats + 1));
         samples.get(dist)!.get(input.syntax)!.push(timing.firstMs, ...timing.ms);
         const label = `${basename(input.file, '.dcm')}${'minSide' in input && input.minSide ? '@model' : ''}`;
-        line.push(`${label} ${median(timing.ms).toFixed(0)}`);
+        line.push(`${label} ${median([timing.firstMs, ...timing.ms]).toFixed(0)}/${cpu.get(dist)!.get(input.syntax)!.at(-1)!.toFixed(0)}`);
       }
-      log(`round ${round + 1} ${relative(REPO, dist)} (load ${loadavg()[0]!.toFixed(1)}): ${line.join(', ')}`);
+      log(`round ${round + 1} ${relative(REPO, dist)} (load ${loadavg()[0]!.toFixed(1)}), wall/cpu ms: ${line.join(', ')}`);
+    } catch (error) {
+      // a browser lost on a crowded machine costs this round of this build, not the run
+      log(`round ${round + 1} ${relative(REPO, dist)}: ${String(error).split('\n')[0]}`);
     } finally {
       await session.close();
       await server.close();
@@ -143,7 +146,7 @@ const rows = inputs.map((input) => [
   `${input.targetMs}`,
   ...dists.flatMap((d) => [
     `${median(samples.get(d)!.get(input.syntax)!).toFixed(0)} ms`,
-    `${median(cpu.get(d)!.get(input.syntax)!).toFixed(0)} ms`,
+    `${median(cpu.get(d)!.get(input.syntax)!).toFixed(0)} ms`, // NaN: no round of this build finished
   ]),
 ]);
 const widths = header.map((_, c) => Math.max(...[header, ...rows].map((r) => r[c]!.length)));
