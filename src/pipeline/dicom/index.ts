@@ -214,9 +214,6 @@ export async function decodeDicomFile(bytes: Uint8Array, options: DecodeOptions 
       ? { center: meta.windowCenter, width: meta.windowWidth }
       : undefined;
   const invert = meta.photometric === 'MONOCHROME1';
-  const dropped = levelsToDrop(source, options.minSide);
-  const reduction = 2 ** dropped;
-  if (reduction > 1 && meta.pixelSpacing) meta.pixelSpacing = [meta.pixelSpacing[0] * reduction, meta.pixelSpacing[1] * reduction];
 
   /** runs synchronously on the decoded samples, which may live in a codec's memory only until its next decode */
   const toFrame = (frame: DecodedFrame): { modality: ModalityFrame; image: GrayImage } => {
@@ -237,21 +234,32 @@ export async function decodeDicomFile(bytes: Uint8Array, options: DecodeOptions 
     return { modality, image: { width: frame.width, height: frame.height, data } };
   };
 
-  const values: Float32Array[] = [];
-  const frames: GrayImage[] = [];
-  let min = Infinity;
-  let max = -Infinity;
-  for (let index = 0; index < meta.frames; index++) {
-    const { modality, image } = await decodeFrame(source, index, toFrame, dropped);
-    values.push(modality.values);
-    frames.push(image);
-    min = Math.min(min, modality.min);
-    max = Math.max(max, modality.max);
-  }
-  return {
-    meta,
-    frames,
-    raw: { values, min, max },
-    reduction,
+  const decodeFrames = async (dropped: number) => {
+    const values: Float32Array[] = [];
+    const frames: GrayImage[] = [];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let index = 0; index < meta.frames; index++) {
+      const { modality, image } = await decodeFrame(source, index, toFrame, dropped);
+      values.push(modality.values);
+      frames.push(image);
+      min = Math.min(min, modality.min);
+      max = Math.max(max, modality.max);
+    }
+    return { frames, raw: { values, min, max } };
   };
+
+  let dropped = levelsToDrop(source, options.minSide);
+  let decoded: Awaited<ReturnType<typeof decodeFrames>>;
+  try {
+    decoded = await decodeFrames(dropped);
+  } catch (error) {
+    if (dropped === 0) throw error;
+    // a tile header can allow fewer levels than the main header: every pixel, then
+    dropped = 0;
+    decoded = await decodeFrames(0);
+  }
+  const reduction = 2 ** dropped;
+  if (reduction > 1 && meta.pixelSpacing) meta.pixelSpacing = [meta.pixelSpacing[0] * reduction, meta.pixelSpacing[1] * reduction];
+  return { meta, ...decoded, reduction };
 }
