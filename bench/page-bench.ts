@@ -10,7 +10,8 @@ export interface PageBenchOptions {
   imageUrls: string[];
   passes: number;
   seed: { modelUrl: string; runs: number; minRuns: number; maxSeconds: number } | null;
-  dicom: { urls: string[]; repeats: number } | null;
+  /** `reducedUrls` are decoded again with `minSide` (JPEG 2000 at the size the model needs) */
+  dicom: { urls: string[]; repeats: number; minSide?: number; reducedUrls?: string[] } | null;
 }
 
 export type BackendBench =
@@ -22,7 +23,7 @@ export type BackendBench =
       warm: StageTimes[];
       memory: MemoryResult;
       seed: SeedResult | null;
-      dicom: (DicomTiming & { url: string })[] | null;
+      dicom: (DicomTiming & { url: string; minSide?: number })[] | null;
     };
 
 type Bench = Window['bench'];
@@ -71,12 +72,16 @@ export async function benchBackend(backend: string, options: PageBenchOptions, l
       const { modelUrl, runs, minRuns, maxSeconds } = options.seed;
       seed = (await call(page, 'seed', modelUrl, options.imageUrls, runs, minRuns, maxSeconds)) as SeedResult;
     }
-    let dicom: (DicomTiming & { url: string })[] | null = null;
+    let dicom: (DicomTiming & { url: string; minSide?: number })[] | null = null;
     if (options.dicom) {
       log(`  DICOM decoding...`);
       dicom = [];
       for (const url of options.dicom.urls) {
         dicom.push({ url, ...((await call(page, 'dicom', url, options.dicom.repeats)) as DicomTiming) });
+      }
+      const { minSide } = options.dicom;
+      for (const url of minSide ? (options.dicom.reducedUrls ?? []) : []) {
+        dicom.push({ url, minSide, ...((await call(page, 'dicom', url, options.dicom.repeats, minSide)) as DicomTiming) });
       }
     }
     return { requested: backend, started: true, cold, warm, memory, seed, dicom };

@@ -52,4 +52,6 @@ export interface DicomTiming {
   columns: number;
   bitsStored: number;
   transferSyntax: string;
+  /** 1: full size; 2, 4, ...: decoded that much smaller per side (JPEG 2000 levels, for the model alone) */
+  reduction: number;
 }

@@ -45,7 +45,7 @@ async function decodeDicom(bytes: Uint8Array): Promise<DecodedImage> {
   const { frames, meta, raw } = decoded;
   const image = frames[0];
   if (!image) throw new DecodeError('this DICOM file holds no image frames');
-  return { frames, image, format: 'dicom', original: { width: image.width, height: image.height }, dicom: { meta, ...raw } };
+  return { frames, image, format: 'dicom', original: { width: meta.columns, height: meta.rows }, dicom: { meta, ...raw } };
 }
 
 async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { JUST_BELOW_HALF, modalityValues } from '../../src/pipeline/dicom/pixels';
+import { grayscaleFrame, grayscaleTo8Bit, JUST_BELOW_HALF, modalityValues } from '../../src/pipeline/dicom/pixels';
 import { nativeSamples } from '../../src/pipeline/dicom/frames';
+import { parseDataset, parseDatasetAsync } from '../../src/pipeline/dicom/dataset';
+import { fixture } from './dicom-fixtures';
 
 describe('rounding in the 8-bit mapping', () => {
   it('Math.floor(t + JUST_BELOW_HALF) is Math.round(t) for t >= 0, at the halves and one step either side', () => {
@@ -37,10 +39,71 @@ describe('modalityValues', () => {
   });
 });
 
+describe('grayscaleFrame (lookup tables, one pass)', () => {
+  /** deterministic samples: every bit pattern of 16 bits can occur, not only the stored ones */
+  function randomSamples(count: number, seed: number): Uint16Array {
+    const samples = new Uint16Array(count);
+    let state = seed;
+    for (let i = 0; i < count; i++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      samples[i] = state >>> 16;
+    }
+    return samples;
+  }
+
+  const formats = [
+    { bitsStored: 12, signed: false, slope: 1, intercept: 0 },
+    { bitsStored: 12, signed: true, slope: 0.5, intercept: 100 },
+    { bitsStored: 16, signed: true, slope: 1, intercept: -1024 },
+    { bitsStored: 16, signed: false, slope: -2.5, intercept: 3 },
+    { bitsStored: 8, signed: false, slope: 1, intercept: 0 },
+    { bitsStored: 1, signed: false, slope: 1, intercept: 0 },
+    { bitsStored: 10, signed: true, slope: 1e-3, intercept: 0.1 },
+  ];
+  const windows = [undefined, { center: 40, width: 400 }, { center: 2048, width: 4096 }, { center: 0.5, width: 0.2 }];
+
+  it('gives the values, range and 8-bit image of modalityValues + grayscaleTo8Bit, bit for bit', () => {
+    for (const [f, format] of formats.entries()) {
+      for (const window of windows) {
+        for (const invert of [false, true]) {
+          const samples = randomSamples(2000, 7 + f);
+          const separate = modalityValues(samples, samples.length, format);
+          const expected = grayscaleTo8Bit(separate, window, invert);
+          const fused = grayscaleFrame(samples, samples.length, format, window, invert);
+          expect(fused.values).toEqual(separate.values);
+          expect([fused.min, fused.max]).toEqual([separate.min, separate.max]);
+          expect(fused.data).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('reads Int16 samples and a single-valued frame as modalityValues does', () => {
+    for (const samples of [Int16Array.from([-5, 7, -32768, 32767]), Uint16Array.from([9, 9, 9])]) {
+      const format = { bitsStored: 16, signed: samples instanceof Int16Array, slope: 1, intercept: 0 };
+      const separate = modalityValues(samples, samples.length, format);
+      const fused = grayscaleFrame(samples, samples.length, format, undefined, false);
+      expect(fused.values).toEqual(separate.values);
+      expect([fused.min, fused.max]).toEqual([separate.min, separate.max]);
+      expect(fused.data).toEqual(grayscaleTo8Bit(separate, undefined, false));
+    }
+  });
+});
+
 describe('nativeSamples', () => {
   it('reads 16-bit samples in either byte order, from an odd offset too', () => {
     const file = Uint8Array.from([0xaa, 0x34, 0x12, 0x02, 0x01]);
     expect(Array.from(nativeSamples(file.subarray(1), 2, true))).toEqual([0x1234, 0x0102]);
     expect(Array.from(nativeSamples(file.subarray(1), 2, false))).toEqual([0x3412, 0x0201]);
+  });
+});
+
+describe('parseDatasetAsync (deflate by the platform)', () => {
+  it('gives the same elements and bytes as the synchronous fflate path', async () => {
+    const bytes = fixture('hand8_deflated');
+    const sync = parseDataset(bytes);
+    const fast = await parseDatasetAsync(bytes);
+    expect(Object.keys(fast.elements)).toEqual(Object.keys(sync.elements));
+    expect(fast.byteArray).toEqual(sync.byteArray);
   });
 });

@@ -7,6 +7,8 @@ interface EmscriptenCodecModule {
 interface WasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;
   decode(): void;
+  /** openjpeg only: decode without the finest `level` resolution levels (the frame info keeps the full size) */
+  decodeSubResolution?(level: number, layer: number): void;
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned?: boolean };
   getDecodedBuffer(): Uint8Array;
 }

@@ -27,26 +27,49 @@ export interface FrameGeometry {
 
 export type CompressedEncoding = Exclude<PixelEncoding, 'native' | 'native-big-endian' | 'rle'>;
 
-export async function decodeCompressedFrame(
+/**
+ * Decodes one compressed frame and hands it to `consume` at once (synchronously, before any other decode can
+ * run): a WASM codec's samples are a view into its memory, valid only until its next decode, so they are read
+ * where they lie instead of being copied out. `consume` must not keep `frame.samples`.
+ * `reduceLevels` (JPEG 2000 only): discard that many resolution levels, each halving width and height.
+ */
+export async function decodeCompressedFrame<T>(
   encoding: CompressedEncoding,
   data: Uint8Array,
   geometry: FrameGeometry,
-): Promise<DecodedFrame> {
+  consume: (frame: DecodedFrame) => T,
+  reduceLevels = 0,
+): Promise<T> {
+  let frame: DecodedFrame;
   try {
     switch (encoding) {
       case 'jpeg':
-        return jpegPrecision(data) > 8 ? await decodeJpeg12(data) : await decodeWithWasm('libjpeg-turbo', data);
+        if (jpegPrecision(data) <= 8) return await decodeWithWasm('libjpeg-turbo', data, consume);
+        frame = await decodeJpeg12(data);
+        break;
       case 'jpeg-lossless':
-        return await decodeJpegLossless(data, geometry);
+        frame = await decodeJpegLossless(data, geometry);
+        break;
       case 'jpeg-ls':
-        return await decodeWithWasm('charls', data);
+        return await decodeWithWasm('charls', data, consume);
       case 'jpeg2000':
-        return await decodeWithWasm('openjpeg', data);
+        return await decodeWithWasm('openjpeg', data, consume, reduceLevels);
     }
   } catch (error) {
-    if (error instanceof DicomError) throw error;
-    throw new DicomError(`the ${encoding} codec could not decode the pixel data: ${describe(error)}`);
+    throw codecError(encoding, error);
   }
+  return consume(frame);
+}
+
+/** Errors thrown by `consume` pass as they are; anything else came from the codec. */
+class ConsumerError {
+  constructor(readonly error: unknown) {}
+}
+
+function codecError(encoding: CompressedEncoding, error: unknown): unknown {
+  if (error instanceof ConsumerError) return error.error;
+  if (error instanceof DicomError) return error;
+  return new DicomError(`the ${encoding} codec could not decode the pixel data: ${describe(error)}`);
 }
 
 function describe(error: unknown): string {
@@ -121,30 +144,85 @@ function wasmDecoder(codec: WasmCodec): Promise<WasmDecoder & { getInterleaveMod
   return decoder;
 }
 
-async function decodeWithWasm(codec: WasmCodec, data: Uint8Array): Promise<DecodedFrame> {
+async function decodeWithWasm<T>(codec: WasmCodec, data: Uint8Array, consume: (frame: DecodedFrame) => T, reduceLevels = 0): Promise<T> {
   const decoder = await wasmDecoder(codec);
   decoder.getEncodedBuffer(data.length).set(data);
-  decoder.decode();
+  let width: number;
+  let height: number;
+  if (reduceLevels > 0) {
+    // the frame info keeps the full size after a reduced decode: the reduced size comes from the header
+    const size = jpeg2000Size(data);
+    if (!size) throw new DicomError('the JPEG 2000 stream has no image header (SIZ)');
+    decoder.decodeSubResolution!(reduceLevels, 0);
+    ({ width, height } = reducedSize(size, reduceLevels));
+  } else {
+    decoder.decode();
+    ({ width, height } = decoder.getFrameInfo());
+  }
   const info = decoder.getFrameInfo();
-  const bytes = decoder.getDecodedBuffer(); // a view into WASM memory: copy before the next decode
+  const bytes = decoder.getDecodedBuffer(); // a view into WASM memory, valid until the next decode
   const wide = info.bitsPerSample > 8;
-  const sampleCount = info.width * info.height * info.componentCount;
-  let samples: ArrayLike<number>;
-  if (!wide) samples = bytes.slice(0, sampleCount);
+  const sampleCount = width * height * info.componentCount;
+  if (bytes.length < sampleCount * (wide ? 2 : 1)) {
+    throw new DicomError(`the ${codec} codec returned ${bytes.length} bytes for a ${width}x${height} frame`);
+  }
+  let samples: Uint8Array | Uint16Array | Int16Array;
+  if (!wide) samples = bytes.subarray(0, sampleCount);
   else {
-    const copy = bytes.slice(0, sampleCount * 2);
-    samples = info.isSigned ? new Int16Array(copy.buffer) : new Uint16Array(copy.buffer);
+    const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice(0, sampleCount * 2);
+    const Words = info.isSigned ? Int16Array : Uint16Array;
+    samples = new Words(aligned.buffer as ArrayBuffer, aligned.byteOffset, sampleCount);
   }
   // CharLS hands back a multi-component image without interleave (mode 0) one plane after another.
   const planar = info.componentCount > 1 && codec === 'charls' && decoder.getInterleaveMode?.() === 0;
-  return {
-    width: info.width,
-    height: info.height,
-    components: info.componentCount,
-    planar,
-    rgb: codec !== 'charls',
-    samples,
-  };
+  try {
+    return consume({ width, height, components: info.componentCount, planar, rgb: codec !== 'charls', samples });
+  } catch (error) {
+    throw new ConsumerError(error);
+  }
+}
+
+/** Image size and offset from a JPEG 2000 codestream's SIZ marker segment (right after SOC). */
+export function jpeg2000Size(data: Uint8Array): { width: number; height: number; x0: number; y0: number } | undefined {
+  // SOC (FF4F), then SIZ (FF51): Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz (4 bytes each from byte 8), ..., Csiz at 40
+  if (data.length < 42 || data[0] !== 0xff || data[1] !== 0x4f || data[2] !== 0xff || data[3] !== 0x51) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const x0 = view.getUint32(16);
+  const y0 = view.getUint32(20);
+  return { width: view.getUint32(8) - x0, height: view.getUint32(12) - y0, x0, y0 };
+}
+
+/**
+ * How many resolution levels (wavelet decompositions) the codestream's main header allows discarding: those of
+ * its COD marker segment, less where a COC gives a component fewer. undefined when the header cannot be read.
+ */
+export function jpeg2000Levels(data: Uint8Array): number | undefined {
+  if (!jpeg2000Size(data)) return undefined;
+  let levels: number | undefined;
+  let at = 2; // after SOC
+  while (at + 4 <= data.length) {
+    if (data[at] !== 0xff) return undefined;
+    const marker = data[at + 1];
+    if (marker === 0x90 || marker === 0x93 || marker === 0xd9) break; // SOT, SOD, EOC: the main header is over
+    const length = (data[at + 2] << 8) | data[at + 3];
+    if (length < 2 || at + 2 + length > data.length) return undefined;
+    if (marker === 0x52 && length >= 12) levels = Math.min(levels ?? Infinity, data[at + 9]); // COD: SPcod's first byte
+    if (marker === 0x53) {
+      // COC: Lcoc, Ccoc (1 or 2 bytes: 2 when Csiz >= 257), Scoc, then the levels
+      const components = (data[40] << 8) | data[41];
+      const levelAt = at + 4 + (components >= 257 ? 2 : 1) + 1;
+      if (levelAt < at + 2 + length) levels = Math.min(levels ?? Infinity, data[levelAt]);
+    }
+    at += 2 + length;
+  }
+  return levels;
+}
+
+/** Size of the image at `levels` fewer resolution levels (ITU-T T.800 B.5: ceil of the scaled corners). */
+export function reducedSize(size: { width: number; height: number; x0: number; y0: number }, levels: number): { width: number; height: number } {
+  const scale = 2 ** levels;
+  const side = (origin: number, length: number) => Math.ceil((origin + length) / scale) - Math.ceil(origin / scale);
+  return { width: side(size.x0, size.width), height: side(size.y0, size.height) };
 }
 
 async function decodeJpeg12(data: Uint8Array): Promise<DecodedFrame> {
@@ -159,8 +237,16 @@ async function decodeJpeg12(data: Uint8Array): Promise<DecodedFrame> {
 }
 
 async function decodeJpegLossless(data: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
-  const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
   const bytesPerSample = geometry.bitsAllocated <= 8 ? 1 : 2;
+  // our own decoder for the usual shape of the stream; the Cornerstone one for the rest, and to word errors
+  try {
+    const { decodeJpegLosslessFast } = await import('./jpeg-lossless.js');
+    const image = decodeJpegLosslessFast(data, bytesPerSample);
+    if (image) return { ...image, planar: false, rgb: false };
+  } catch {
+    // corrupt: the general decoder says how
+  }
+  const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
   const copy = data.slice(); // the decoder reads from an ArrayBuffer starting at 0
   const decoder = new Decoder();
   const samples = decoder.decode(copy.buffer, 0, copy.length, bytesPerSample);

@@ -90,6 +90,72 @@ export function parseDataset(bytes: Uint8Array): DataSet {
   }
 }
 
+/** Thrown by the probing inflater: where the deflated dataset starts. */
+class DeflateStart {
+  constructor(readonly position: number) {}
+}
+
+/** Above this the native inflation gives up and the synchronous path (and its checks) decides. */
+const MAX_NATIVE_INFLATED_BYTES = 2 ** 30;
+
+/** Raw deflate with the platform's own zlib (DecompressionStream), far faster than fflate; undefined on failure. */
+async function inflateNatively(deflated: Uint8Array): Promise<Uint8Array[] | undefined> {
+  const Decompression = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
+  if (!Decompression) return undefined;
+  try {
+    const stream = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new Decompression('deflate-raw'));
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return chunks;
+      chunks.push(value);
+      total += value.length;
+      if (total > MAX_NATIVE_INFLATED_BYTES) {
+        await reader.cancel();
+        return undefined;
+      }
+    }
+  } catch {
+    return undefined; // corrupt or truncated: the synchronous path words the error
+  }
+}
+
+/**
+ * parseDataset, but a Deflated Explicit VR Little Endian dataset is inflated by the platform's zlib (async)
+ * where there is one: the result is the same DataSet, byte for byte.
+ */
+export async function parseDatasetAsync(bytes: Uint8Array): Promise<DataSet> {
+  if (!hasPart10Preamble(bytes)) return parseDataset(bytes);
+  let start: number | undefined;
+  try {
+    return dicomParser.parseDicom(bytes, {
+      inflater: (_: Uint8Array, position: number) => {
+        throw new DeflateStart(position);
+      },
+    });
+  } catch (thrown) {
+    const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
+    if (!(inner instanceof DeflateStart)) return parseDataset(bytes); // the usual errors
+    start = inner.position;
+  }
+  const chunks = await inflateNatively(bytes.subarray(start));
+  if (!chunks) return parseDataset(bytes);
+  const whole = new Uint8Array(start + chunks.reduce((n, chunk) => n + chunk.length, 0));
+  whole.set(bytes.subarray(0, start));
+  let at = start;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.length;
+  }
+  try {
+    return dicomParser.parseDicom(bytes, { inflater: () => whole });
+  } catch (thrown) {
+    throw describeParseFailure(thrown);
+  }
+}
+
 /** The first value of a string element, trimmed; undefined when absent or empty. */
 export function text(dataSet: DataSet, tag: string, index = 0): string | undefined {
   const value = dataSet.string(tag, index)?.trim();

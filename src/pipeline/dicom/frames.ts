@@ -2,7 +2,15 @@
 // encapsulated compressed stream handed to a codec.
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
-import { decodeCompressedFrame, type CompressedEncoding, type DecodedFrame, type FrameGeometry } from './codecs.js';
+import {
+  decodeCompressedFrame,
+  jpeg2000Levels,
+  jpeg2000Size,
+  reducedSize,
+  type CompressedEncoding,
+  type DecodedFrame,
+  type FrameGeometry,
+} from './codecs.js';
 import { DicomError } from './errors.js';
 import { decodeRle } from './rle.js';
 import type { PixelEncoding } from './syntaxes.js';
@@ -16,11 +24,21 @@ export interface FrameSource extends FrameGeometry {
   ybr422: boolean;
 }
 
-export async function decodeFrame(source: FrameSource, index: number): Promise<DecodedFrame> {
+/**
+ * Decodes frame `index` and hands it to `consume` synchronously (its samples may be a view into a codec's memory
+ * or into the file: read them there, do not keep them). `reduceLevels`: JPEG 2000 frames are decoded that many
+ * resolution levels smaller (see jpeg2000Levels); other encodings ignore it.
+ */
+export async function decodeFrame<T>(
+  source: FrameSource,
+  index: number,
+  consume: (frame: DecodedFrame) => T,
+  reduceLevels = 0,
+): Promise<T> {
   switch (source.encoding) {
     case 'native':
     case 'native-big-endian':
-      return nativeFrame(source, index);
+      return consume(nativeFrame(source, index));
     case 'rle': {
       const bytesPerSample = source.bitsAllocated / 8;
       const samples = decodeRle(
@@ -29,18 +47,40 @@ export async function decodeFrame(source: FrameSource, index: number): Promise<D
         source.samplesPerPixel,
         bytesPerSample,
       );
-      return { ...frameShape(source), planar: true, rgb: false, samples };
+      return consume({ ...frameShape(source), planar: true, rgb: false, samples });
     }
     default: {
-      const frame = await decodeCompressedFrame(source.encoding as CompressedEncoding, encapsulatedFrame(source, index), source);
-      if (frame.width !== source.columns || frame.height !== source.rows) {
-        throw new DicomError(
-          `the compressed frame is ${frame.width}x${frame.height} but the header says ${source.columns}x${source.rows}`,
-        );
-      }
-      return frame;
+      const data = encapsulatedFrame(source, index);
+      const levels = source.encoding === 'jpeg2000' ? reduceLevels : 0;
+      const origin = levels > 0 ? jpeg2000Size(data) : undefined;
+      const expected = reducedSize({ width: source.columns, height: source.rows, x0: origin?.x0 ?? 0, y0: origin?.y0 ?? 0 }, levels);
+      return decodeCompressedFrame(
+        source.encoding as CompressedEncoding,
+        data,
+        source,
+        (frame) => {
+          if (frame.width !== expected.width || frame.height !== expected.height) {
+            const reduced = levels > 0 ? ` (${expected.width}x${expected.height} at ${levels} fewer resolution levels)` : '';
+            throw new DicomError(
+              `the compressed frame is ${frame.width}x${frame.height} but the header says ${source.columns}x${source.rows}${reduced}`,
+            );
+          }
+          return consume(frame);
+        },
+        levels,
+      );
     }
   }
+}
+
+/** JPEG 2000 resolution levels that every frame can discard (0 for other encodings or an unreadable header). */
+export function reducibleLevels(source: FrameSource): number {
+  if (source.encoding !== 'jpeg2000') return 0;
+  let levels = Infinity;
+  for (let index = 0; index < source.frames && levels > 0; index++) {
+    levels = Math.min(levels, jpeg2000Levels(encapsulatedFrame(source, index)) ?? 0);
+  }
+  return Number.isFinite(levels) ? levels : 0;
 }
 
 function frameShape(source: FrameSource): Pick<DecodedFrame, 'width' | 'height' | 'components'> {

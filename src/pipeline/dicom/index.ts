@@ -2,10 +2,11 @@
 // rule) and the modality values behind them (for live window/level). Pure: no DOM, no Node APIs; the WASM
 // codecs load on the first compressed file. Nothing here logs; patient fields stay in the returned object.
 import type { GrayImage } from '../types.js';
-import { decimal, hasPart10Preamble, parseDataset, text, unsigned16, type DataSet } from './dataset.js';
+import { decimal, hasPart10Preamble, parseDataset, parseDatasetAsync, text, unsigned16, type DataSet } from './dataset.js';
 import { DicomError } from './errors.js';
-import { decodeFrame, type FrameSource } from './frames.js';
-import { grayscaleTo8Bit, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
+import type { DecodedFrame } from './codecs.js';
+import { decodeFrame, reducibleLevels, type FrameSource } from './frames.js';
+import { grayscaleFrame, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
 import { nonImageKind } from './sop-classes.js';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
 
@@ -19,7 +20,7 @@ export interface DicomMeta {
   viewPosition?: string;
   laterality?: string;
   modality?: string;
-  /** row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing) */
+  /** row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing), of the decoded pixels */
   pixelSpacing?: [number, number];
   photometric: string;
   bitsStored: number;
@@ -40,6 +41,11 @@ export interface DicomImage {
   frames: GrayImage[];
   /** Modality LUT values per frame (luma for colour images), for live window/level */
   raw: { values: Float32Array[]; min: number; max: number };
+  /**
+   * 1: every stored pixel was decoded; 2, 4, ...: decoded that many times smaller per side (DecodeOptions.minSide),
+   * and `meta.pixelSpacing` is that of the decoded pixels. `meta.rows` and `meta.columns` stay the stored size.
+   */
+  reduction: number;
 }
 
 /** Rows x columns x frames beyond this is refused before any pixel is decoded (about 0.5 GB of float values). */
@@ -172,8 +178,28 @@ function frameSource(dataSet: DataSet, meta: DicomMeta): FrameSource {
   };
 }
 
-export async function decodeDicomFile(bytes: Uint8Array): Promise<DicomImage> {
-  const dataSet = parseDataset(bytes);
+export interface DecodeOptions {
+  /**
+   * Decode smaller where the codec can do it cheaply (JPEG 2000 resolution levels): halve the image while its
+   * shorter side stays at least this long. For callers that need no more than that (the model alone); the
+   * default, undefined, decodes every pixel.
+   */
+  minSide?: number;
+}
+
+/** Resolution levels to drop: as many as the codestreams allow while the shorter side stays >= minSide. */
+function levelsToDrop(source: FrameSource, minSide: number | undefined): number {
+  if (!minSide || source.encoding !== 'jpeg2000') return 0;
+  const shorter = (levels: number) => Math.min(Math.ceil(source.rows / 2 ** levels), Math.ceil(source.columns / 2 ** levels));
+  if (shorter(1) < minSide) return 0;
+  const allowed = reducibleLevels(source);
+  let levels = 0;
+  while (levels < allowed && shorter(levels + 1) >= minSide) levels++;
+  return levels;
+}
+
+export async function decodeDicomFile(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DicomImage> {
+  const dataSet = await parseDatasetAsync(bytes);
   const meta = readMeta(dataSet, text(dataSet, TAG.transferSyntax) ?? '');
   const source = frameSource(dataSet, meta);
   const grayscale = meta.photometric.startsWith('MONOCHROME');
@@ -189,32 +215,51 @@ export async function decodeDicomFile(bytes: Uint8Array): Promise<DicomImage> {
       : undefined;
   const invert = meta.photometric === 'MONOCHROME1';
 
-  const values: Float32Array[] = [];
-  const frames: GrayImage[] = [];
-  let min = Infinity;
-  let max = -Infinity;
-  for (let index = 0; index < meta.frames; index++) {
-    const frame = await decodeFrame(source, index);
+  /** runs synchronously on the decoded samples, which may live in a codec's memory only until its next decode */
+  const toFrame = (frame: DecodedFrame): { modality: ModalityFrame; image: GrayImage } => {
     const pixelCount = frame.width * frame.height;
     let modality: ModalityFrame;
     let data: Uint8Array;
-    if (grayscale || frame.components === 1) {
-      modality = modalityValues(frame.samples, pixelCount, grayscale ? format : { ...format, slope: 1, intercept: 0 });
-      data = grayscale ? grayscaleTo8Bit(modality, window, invert) : lumaTo8Bit(modality.values, meta.bitsStored);
+    if (grayscale) {
+      ({ data, ...modality } = grayscaleFrame(frame.samples, pixelCount, format, window, invert));
+    } else if (frame.components === 1) {
+      modality = modalityValues(frame.samples, pixelCount, { ...format, slope: 1, intercept: 0 });
+      data = lumaTo8Bit(modality.values, meta.bitsStored);
     } else {
       const ybr = !frame.rgb && meta.photometric.startsWith('YBR');
       const luma = lumaValues(frame, ybr);
       modality = { values: luma, ...valueRange(luma) };
       data = lumaTo8Bit(luma, meta.bitsStored);
     }
-    values.push(modality.values);
-    frames.push({ width: frame.width, height: frame.height, data });
-    min = Math.min(min, modality.min);
-    max = Math.max(max, modality.max);
-  }
-  return {
-    meta,
-    frames,
-    raw: { values, min, max },
+    return { modality, image: { width: frame.width, height: frame.height, data } };
   };
+
+  const decodeFrames = async (dropped: number) => {
+    const values: Float32Array[] = [];
+    const frames: GrayImage[] = [];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let index = 0; index < meta.frames; index++) {
+      const { modality, image } = await decodeFrame(source, index, toFrame, dropped);
+      values.push(modality.values);
+      frames.push(image);
+      min = Math.min(min, modality.min);
+      max = Math.max(max, modality.max);
+    }
+    return { frames, raw: { values, min, max } };
+  };
+
+  let dropped = levelsToDrop(source, options.minSide);
+  let decoded: Awaited<ReturnType<typeof decodeFrames>>;
+  try {
+    decoded = await decodeFrames(dropped);
+  } catch (error) {
+    if (dropped === 0) throw error;
+    // a tile header can allow fewer levels than the main header: every pixel, then
+    dropped = 0;
+    decoded = await decodeFrames(0);
+  }
+  const reduction = 2 ** dropped;
+  if (reduction > 1 && meta.pixelSpacing) meta.pixelSpacing = [meta.pixelSpacing[0] * reduction, meta.pixelSpacing[1] * reduction];
+  return { meta, ...decoded, reduction };
 }

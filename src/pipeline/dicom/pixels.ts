@@ -77,8 +77,7 @@ export function lumaValues(frame: DecodedFrame, ybr: boolean): Float32Array {
 export const JUST_BELOW_HALF = 0.49999999999999994;
 
 /** Linear map of [low, high] onto 0..255, clamped; values at or below `low` are black. */
-function mapLinear(values: Float32Array, low: number, high: number, invert: boolean): Uint8Array {
-  const out = new Uint8Array(values.length);
+function mapLinear(values: Float32Array, low: number, high: number, invert: boolean, out = new Uint8Array(values.length)): Uint8Array {
   const scale = high > low ? WHITE / (high - low) : 0;
   // level, or WHITE - level when inverted, without a branch per pixel
   const base = invert ? WHITE : 0;
@@ -119,6 +118,81 @@ export function grayscaleTo8Bit(
 ): Uint8Array {
   if (window) return applyWindow(frame.values, window.center, window.width, invert);
   return mapLinear(frame.values, frame.min, frame.max, invert);
+}
+
+/** Stored values of up to this many bits go through lookup tables (2^16 entries at most). */
+const MAX_TABLE_BITS = 16;
+
+/**
+ * modalityValues and then grayscaleTo8Bit, bit for bit, in one pass over the samples for up to 16 bits stored:
+ * each possible stored value is rescaled and mapped to 8 bits once, in lookup tables indexed by its low
+ * `bitsStored` bits, and each pixel is two table reads. Without a window the 8-bit map needs the frame's range
+ * first, so it takes a second (table-only) pass.
+ */
+export function grayscaleFrame(
+  samples: ArrayLike<number>,
+  count: number,
+  format: SampleFormat,
+  window: { center: number; width: number } | undefined,
+  invert: boolean,
+): ModalityFrame & { data: Uint8Array } {
+  const { bitsStored, signed, slope, intercept } = format;
+  if (bitsStored > MAX_TABLE_BITS || !Number.isFinite(slope) || !Number.isFinite(intercept)) {
+    const modality = modalityValues(samples, count, format);
+    return { ...modality, data: grayscaleTo8Bit(modality, window, invert) };
+  }
+  const size = 2 ** bitsStored;
+  const mask = size - 1;
+  const shift = 32 - bitsStored;
+  // table index: the low bitsStored bits of a sample; its stored value is that, sign-extended when signed
+  const rescaled = new Float32Array(size);
+  for (let index = 0; index < size; index++) {
+    const stored = signed ? (index << shift) >> shift : index;
+    rescaled[index] = stored * slope + intercept;
+  }
+  const values = new Float32Array(count);
+  const data = new Uint8Array(count);
+  // the extreme indices of a signed frame are not its extreme values: flip the sign bit to order them
+  const order = signed ? size >>> 1 : 0;
+  let lowest = mask;
+  let highest = 0;
+  if (window) {
+    const levels = windowLevels(rescaled, window, invert);
+    for (let i = 0; i < count; i++) {
+      const index = samples[i] & mask;
+      values[i] = rescaled[index];
+      data[i] = levels[index];
+      const key = index ^ order;
+      if (key < lowest) lowest = key;
+      if (key > highest) highest = key;
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const index = samples[i] & mask;
+      values[i] = rescaled[index];
+      const key = index ^ order;
+      if (key < lowest) lowest = key;
+      if (key > highest) highest = key;
+    }
+  }
+  // as modalityValues: its extremes start at +-Infinity when there is no pixel
+  const range =
+    count === 0
+      ? rescaledRange(Infinity, -Infinity, slope, intercept)
+      : rescaledRange(storedOf(lowest ^ order, signed, shift), storedOf(highest ^ order, signed, shift), slope, intercept);
+  if (!window) {
+    const levels = mapLinear(rescaled, range.min, range.max, invert);
+    for (let i = 0; i < count; i++) data[i] = levels[samples[i] & mask];
+  }
+  return { values, ...range, data };
+}
+
+function storedOf(index: number, signed: boolean, shift: number): number {
+  return signed ? (index << shift) >> shift : index;
+}
+
+function windowLevels(values: Float32Array, window: { center: number; width: number }, invert: boolean): Uint8Array {
+  return applyWindow(values, window.center, window.width, invert);
 }
 
 /** Colour luma spans 0..2^bitsStored - 1: scale it to 0..255 as it is, with no windowing. */

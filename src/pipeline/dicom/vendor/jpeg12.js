@@ -1,4 +1,4 @@
-// Baseline/extended (8 and 12-bit) JPEG decoder, copied (one fix, marked BoneLens) from @cornerstonejs/dicom-image-loader 5.14.0
+// Baseline/extended (8 and 12-bit) JPEG decoder, copied (one fix and one fast path, marked BoneLens) from @cornerstonejs/dicom-image-loader 5.14.0
 // (dist/esm/codecs/jpeg.js, MIT licence, (c) 2014 Chris Hafey), which derives from Mozilla pdf.js jpg.js
 // (Apache-2.0). Used only for JPEG Extended streams of more than 8 bits, which libjpeg-turbo-8bit cannot read.
 /* eslint-disable */
@@ -731,6 +731,22 @@ class JpegImage {
     getData16(width, height) {
         if (this.components.length !== 1)
             throw 'Unsupported color mode';
+        // BoneLens: at the stored size, copy the blocks' rows straight into the output (no intermediate line
+        // buffer, no per-pixel scaling arithmetic): the same samples.
+        var only = this.components[0];
+        if (width === this.width && height === this.height && only.scaleX === 1 && only.scaleY === 1) {
+            var out = new Uint16Array(width * height);
+            var source = only.output;
+            var blockStride = 64 * (only.blocksPerLine + 1); // getBlockBufferOffset's row of blocks
+            for (var row = 0; row < height; row++) {
+                var rowBase = (row >> 3) * blockStride + ((row & 7) << 3);
+                var at = row * width;
+                for (var column = 0; column < width; column++) {
+                    out[at + column] = source[rowBase + ((column >> 3) << 6) + (column & 7)];
+                }
+            }
+            return out;
+        }
         var scaleX = this.width / width, scaleY = this.height / height;
         var component, componentScaleX, componentScaleY;
         var x, y, i;
