@@ -11,7 +11,7 @@ import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/an
 import type { ImageResult } from '../src/pipeline/types';
 import { decodeImageBytes } from '../src/decode/node';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
-import { checkPathsExist, imageFiles } from './files';
+import { checkPathsExist, imageFiles, readInputFile } from './files';
 import { csvHeader, csvRow, jsonRow } from './format';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,8 +29,7 @@ function messageOf(error: unknown): string {
 async function analyzeFile(path: string, models: LoadedModels): Promise<ImageResult[]> {
   let frames;
   try {
-    const bytes = await readFile(path);
-    ({ frames } = await decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    ({ frames } = await decodeImageBytes(await readInputFile(path)));
   } catch (error) {
     return [errorResult(path, messageOf(error))];
   }
