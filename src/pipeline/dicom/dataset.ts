@@ -61,6 +61,10 @@ function parserMessage(thrown: unknown): string {
 function describeParseFailure(thrown: unknown): DicomError {
   const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
   if (inner instanceof DicomError) return inner;
+  if (inner instanceof RangeError && /call stack/i.test(inner.message)) {
+    // dicom-parser recurses once per sequence level
+    return new DicomError('not a readable DICOM dataset: its sequences are nested too deeply (corrupt or hostile file)');
+  }
   const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
   if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
     return new DicomError('truncated DICOM file: it ends in the middle of an element');
@@ -90,8 +94,21 @@ export function parseDataset(bytes: Uint8Array): DataSet {
   }
 }
 
+/**
+ * dicom-parser keeps an element whose stated length runs past the end of the file (implicit VR) and then throws
+ * a bare string when its value is read: refuse it as a truncated file instead.
+ */
+function checkInBounds(dataSet: DataSet, tag: string): void {
+  const element = dataSet.elements[tag];
+  if (element && element.dataOffset + element.length > dataSet.byteArray.length) {
+    const name = `(${tag.slice(1, 5)},${tag.slice(5)})`.toUpperCase();
+    throw new DicomError(`truncated DICOM file: element ${name} runs past the end of the file`);
+  }
+}
+
 /** The first value of a string element, trimmed; undefined when absent or empty. */
 export function text(dataSet: DataSet, tag: string, index = 0): string | undefined {
+  checkInBounds(dataSet, tag);
   const value = dataSet.string(tag, index)?.trim();
   return value ? value : undefined;
 }
@@ -104,5 +121,6 @@ export function decimal(dataSet: DataSet, tag: string, index = 0): number | unde
 }
 
 export function unsigned16(dataSet: DataSet, tag: string): number | undefined {
+  checkInBounds(dataSet, tag);
   return dataSet.elements[tag]?.length ? dataSet.uint16(tag) : undefined;
 }
