@@ -8,6 +8,18 @@ function u32le(value: number): number[] {
   return [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24];
 }
 
+/** Top-level element (group, element) of an explicit VR little endian file with a new string value (and length). */
+function withValue(bytes: Uint8Array, group: number, element: number, value: string): Uint8Array {
+  const h = dicomLayout(bytes)!.elements.find((e) => e.group === group && e.element === element && e.depth === 0)!;
+  const padded = value.length % 2 ? `${value} ` : value;
+  const out = new Uint8Array(bytes.length - h.length + padded.length);
+  out.set(bytes.subarray(0, h.valueOffset));
+  new DataView(out.buffer).setUint16(h.lengthOffset, padded.length, true);
+  out.set([...padded].map((c) => c.charCodeAt(0)), h.valueOffset);
+  out.set(bytes.subarray(h.valueOffset + h.length), h.valueOffset + padded.length);
+  return out;
+}
+
 async function failure(bytes: Uint8Array): Promise<DicomError> {
   const thrown = await decodeDicomFile(bytes).then(() => undefined, (error: unknown) => error);
   expect(thrown).toBeInstanceOf(DicomError);
@@ -40,5 +52,23 @@ describe('fuzzer regressions', () => {
     const mutant = bytes.slice();
     mutant.set(u32le(0x7fffffff), sopClass.lengthOffset);
     expect((await failure(mutant)).message).toBe('truncated DICOM file: element (0008,0016) runs past the end of the file');
+  });
+
+  it('a Pixel Spacing with one value instead of two: decoded, without spacing (was a TypeError inside dicom-parser)', async () => {
+    const bytes = fixture('hand8_explicit_le');
+    // (0028,0030) DS, inserted in tag order before Bits Allocated (0028,0100)
+    const at = dicomLayout(bytes)!.elements.find((e) => e.group === 0x0028 && e.element === 0x0100)!.offset;
+    const spacing = (value: string) => {
+      const element = new Uint8Array([0x28, 0x00, 0x30, 0x00, 0x44, 0x53, value.length, 0, ...[...value].map((c) => c.charCodeAt(0))]);
+      const out = new Uint8Array(bytes.length + element.length);
+      out.set(bytes.subarray(0, at));
+      out.set(element, at);
+      out.set(bytes.subarray(at), at + element.length);
+      return out;
+    };
+    expect((await decodeDicomFile(spacing('0.143\\0.15'))).meta.pixelSpacing).toEqual([0.143, 0.15]);
+    const image = await decodeDicomFile(spacing('0.143 '));
+    expect(image.meta.pixelSpacing).toBeUndefined();
+    expect(image.frames[0].width).toBe(153);
   });
 });

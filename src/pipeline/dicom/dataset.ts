@@ -109,7 +109,8 @@ function checkInBounds(dataSet: DataSet, tag: string): void {
 /** The first value of a string element, trimmed; undefined when absent or empty. */
 export function text(dataSet: DataSet, tag: string, index = 0): string | undefined {
   checkInBounds(dataSet, tag);
-  const value = dataSet.string(tag, index)?.trim();
+  // not dataSet.string(tag, index): it throws a TypeError when the element has fewer values than `index + 1`
+  const value = dataSet.string(tag)?.split('\\')[index]?.trim();
   return value ? value : undefined;
 }
 
