@@ -71,4 +71,14 @@ describe('fuzzer regressions', () => {
     expect(image.meta.pixelSpacing).toBeUndefined();
     expect(image.frames[0].width).toBe(153);
   });
+
+  it('a sequence item of defined length turned undefined, running to the end of the file: a clear error (was a TypeError inside dicom-parser)', async () => {
+    const bytes = fixture('hand_rgb_jpeg_baseline_ybr');
+    const elements = dicomLayout(bytes)!.elements;
+    // the first item of a defined-length sequence nested in another sequence's item
+    const item = elements.find((e, i) => e.group === 0xfffe && e.element === 0xe000 && elements[i - 1]?.vr === 'SQ' && elements[i - 1].depth >= 2 && elements[i - 1].length !== 0xffffffff)!;
+    const mutant = bytes.slice();
+    mutant.set(u32le(0xffffffff), item.lengthOffset);
+    expect((await failure(mutant)).message).toBe('truncated DICOM file: it ends inside a sequence item that has no end marker');
+  });
 });

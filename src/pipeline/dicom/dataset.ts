@@ -65,6 +65,14 @@ function describeParseFailure(thrown: unknown): DicomError {
     // dicom-parser recurses once per sequence level
     return new DicomError('not a readable DICOM dataset: its sequences are nested too deeply (corrupt or hostile file)');
   }
+  if (inner instanceof TypeError && /reading 'push'/.test(inner.message)) {
+    // dicom-parser 1.8 reaching the end of the file inside an item of undefined length (it has no warnings list there)
+    return new DicomError('truncated DICOM file: it ends inside a sequence item that has no end marker');
+  }
+  if (inner instanceof TypeError || inner instanceof RangeError) {
+    // anything else the parser trips over inside its own code: the structure is broken somewhere
+    return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
+  }
   const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
   if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
     return new DicomError('truncated DICOM file: it ends in the middle of an element');
