@@ -81,4 +81,13 @@ describe('fuzzer regressions', () => {
     mutant.set(u32le(0xffffffff), item.lengthOffset);
     expect((await failure(mutant)).message).toBe('truncated DICOM file: it ends inside a sequence item that has no end marker');
   });
+
+  it('corrupt JPEG-LS data: the codec failure in words (was "code <number>", a C++ exception pointer)', async () => {
+    const bytes = fixture('hand8_jpegls_lossless');
+    const mutant = bytes.slice();
+    mutant.fill(0xff, bytes.length >> 1, (bytes.length >> 1) + 16);
+    expect((await failure(mutant)).message).toBe(
+      'the jpeg-ls codec could not decode the pixel data: the stream is corrupt or uses a feature the decoder lacks',
+    );
+  });
 });
