@@ -1,4 +1,5 @@
-// `npm run fuzz -- [--count 10000] [--seed 1] [--jobs 2] [--timeout 10000] [--only 17,42] [--save DIR] [--no-shared]`
+// `npm run fuzz -- [--count 10000] [--seed 1] [--jobs 2] [--timeout 10000] [--only 17,42] [--save DIR] [--no-shared]
+//  [--errors N: how many distinct clear error messages to list]`
 // Mutates the real DICOM and image fixtures and decodes every mutant through the CLI's decode path in a child
 // process with a time limit and a memory cap. Prints a summary; exit status 1 on any crash, timeout, memory
 // blow-up or unclear error (the failing mutants are written to --save DIR to reproduce them).
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     save: { type: 'string' },
     'no-shared': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    errors: { type: 'string', default: '12' },
   },
 });
 
@@ -42,7 +44,7 @@ const summary = await runFuzz({
     if (!values.quiet && done % 500 === 0) process.stderr.write(`fuzz: ${done}/${values.only ? '?' : count}\n`);
   },
 });
-process.stdout.write(`${formatSummary(summary)}\n`);
+process.stdout.write(`${formatSummary(summary, Number(values.errors))}\n`);
 if (values.save && summary.failures.length) {
   mkdirSync(values.save, { recursive: true });
   for (const f of summary.failures) writeFileSync(join(values.save, `seed${summary.seed}-${f.index}-${f.outcome}.bin`), f.bytes);
