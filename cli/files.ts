@@ -26,7 +26,9 @@ async function sniffsAsDicom(path: string): Promise<boolean> {
 
 /** A file's bytes, once its size is known to be within the limit (src/pipeline/limits.ts). */
 export async function readInputFile(path: string): Promise<Uint8Array> {
-  checkFileSize((await stat(path)).size);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new Error('no such file');
+  checkFileSize(info.size);
   const bytes = await readFile(path);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -57,10 +59,29 @@ export async function checkPathsExist(paths: string[]): Promise<void> {
   }
 }
 
-/** Every file named, and every image file inside every folder named, one at a time. */
+/**
+ * Every file named, and every image file inside every folder named, one at a time. A named path that does not
+ * exist (a stale line of a --files-from list) is yielded as it is, and becomes an error row.
+ */
 export async function* imageFiles(paths: string[]): AsyncGenerator<string> {
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) yield* walkFolder(path);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) yield* walkFolder(path);
     else yield path;
   }
+}
+
+/** The paths in --files-from lists, one per line ("-": stdin); blank lines skipped. */
+export async function listedPaths(lists: string[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (const list of lists) {
+    let text: string;
+    if (list === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      text = Buffer.concat(chunks).toString('utf8');
+    } else text = await readFile(list, 'utf8');
+    for (const line of text.split(/\r?\n/)) if (line.trim()) paths.push(line);
+  }
+  return paths;
 }
