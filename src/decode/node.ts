@@ -85,7 +85,7 @@ export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> 
     const message = sharpMessage(error);
     if (error instanceof LimitError) throw error;
     if (/pixel limit/i.test(message)) {
-      throw new LimitError(`image too large: over ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels, the limit`);
+      throw new LimitError(`image too large: over the limit of ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels`);
     }
     if (message.startsWith(`corrupt ${FORMAT_NAMES[format]}`) || message.startsWith('unsupported')) throw new Error(message);
     throw new Error(`corrupt ${FORMAT_NAMES[format]}: ${message}`);
