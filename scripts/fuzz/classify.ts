@@ -13,7 +13,7 @@ const ENGINE_ERRORS = new Set([
 
 /** Phrases that only an engine, a codec's internals or a careless template produce. */
 const INTERNAL_PHRASES =
-  /invalid typed array length|invalid array length|array buffer allocation failed|cannot read propert|cannot set propert|is not a function|is not defined|is not iterable|is not a constructor|out of bounds|offset is outside|outside the bounds|maximum call stack|out of memory|\[object \w+\]|\bNaN\b|\bInfinity\b|: undefined\b|\bcode -?\d+$|abort\(|aborted\(|unreachable|memory access|^\s*$/i;
+  /invalid typed array length|invalid array length|array buffer allocation failed|cannot read propert|cannot set propert|is not a function|is not defined|is not iterable|is not a constructor|out of bounds|offset is outside|outside the bounds|maximum call stack|out of memory|\[object \w+\]|\bNaN\b|\bInfinity\b|: undefined\b|\bcode -?\d+$|abort\(|aborted\(|unreachable|memory access|dicomParser|parameter '|^\s*$/i;
 
 export interface Judgement {
   outcome: 'decoded' | 'clear-error' | 'unclear-error';

@@ -90,4 +90,29 @@ describe('fuzzer regressions', () => {
       'the jpeg-ls codec could not decode the pixel data: the stream is corrupt or uses a feature the decoder lacks',
     );
   });
+
+  it('a basic offset table with fewer entries than frames: said in words (was dicom-parser\'s argument check)', async () => {
+    const bytes = fixture('hand8_multiframe_jpeg_lossless');
+    const elements = dicomLayout(bytes)!.elements;
+    const pixelData = elements.findIndex((e) => e.group === 0x7fe0 && e.element === 0x0010);
+    const table = elements[pixelData + 1];
+    expect(table.length).toBeGreaterThan(4); // one 4-byte offset per frame
+    // keep the first offset only
+    const mutant = new Uint8Array(bytes.length - (table.length - 4));
+    mutant.set(bytes.subarray(0, table.valueOffset + 4));
+    new DataView(mutant.buffer).setUint32(table.lengthOffset, 4, true);
+    mutant.set(bytes.subarray(table.valueOffset + table.length), table.valueOffset + 4);
+    const frames = table.length / 4;
+    expect((await failure(mutant)).message).toBe(
+      `frame 2 could not be read from the pixel data fragments: the basic offset table lists 1 frame(s), fewer than the ${frames} in the header`,
+    );
+  });
+
+  it('an empty transfer syntax UID: said as such (was "unknown transfer syntax  ()")', async () => {
+    const bytes = fixture('hand8_explicit_le');
+    const uid = dicomLayout(bytes)!.elements.find((e) => e.group === 0x0002 && e.element === 0x0010)!;
+    const mutant = bytes.slice();
+    mutant.fill(0x20, uid.valueOffset, uid.valueOffset + uid.length);
+    expect((await failure(mutant)).message).toBe('no transfer syntax: the file meta information has no (0002,0010) value');
+  });
 });

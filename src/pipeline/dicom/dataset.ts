@@ -74,8 +74,12 @@ function describeParseFailure(thrown: unknown): DicomError {
     return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
   }
   const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
-  if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
+  if (/overrun|overread|past end|beyond the end|invalid value for parameter 'maxP|'position' cannot be greater/i.test(message)) {
     return new DicomError('truncated DICOM file: it ends in the middle of an element');
+  }
+  if (/parameter '|cannot seek|cannot be less than/i.test(message)) {
+    // the parser's own argument checks, tripped by a length that points somewhere impossible
+    return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
   }
   return new DicomError(`not a readable DICOM dataset: ${message}`);
 }

@@ -117,9 +117,20 @@ function encapsulatedFrame(source: FrameSource, index: number): Uint8Array {
       return dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, index, offsets);
     }
   } catch (thrown) {
-    throw new DicomError(`frame ${index + 1} could not be read from the pixel data fragments: ${String(thrown)}`);
+    throw new DicomError(`frame ${index + 1} could not be read from the pixel data fragments: ${fragmentProblem(thrown, source)}`);
   }
   throw new DicomError(
     `cannot tell which of the ${fragments.length} pixel data fragments belong to which of the ${frames} frames`,
   );
+}
+
+/** dicom-parser's reason, without its function names and argument checks. */
+function fragmentProblem(thrown: unknown, source: FrameSource): string {
+  const message = String(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
+  const offsets = source.pixelData.basicOffsetTable?.length ?? 0;
+  if (/frameIndex' must be < basicOffsetTable/.test(message)) {
+    return `the basic offset table lists ${offsets} frame(s), fewer than the ${source.frames} in the header`;
+  }
+  if (/parameter '|missing required/.test(message)) return 'the fragments do not match the basic offset table (corrupt pixel data)';
+  return message;
 }

@@ -135,6 +135,7 @@ function frameSource(dataSet: DataSet, meta: DicomMeta): FrameSource {
     throw new DicomError('no pixel data: this DICOM file has no Pixel Data element (7FE0,0010)');
   }
   const syntax = TRANSFER_SYNTAXES[meta.transferSyntax];
+  if (!meta.transferSyntax) throw new DicomError('no transfer syntax: the file meta information has no (0002,0010) value');
   if (!syntax?.encoding) {
     throw new DicomError(`unsupported transfer syntax: ${transferSyntaxName(meta.transferSyntax)} (${meta.transferSyntax})`);
   }
