@@ -38,7 +38,7 @@ async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
 
 function sharpMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').trim() || 'unreadable';
+  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').replace(/:\s*$/, '').trim() || 'unreadable';
 }
 
 async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
