@@ -29,6 +29,8 @@ export interface FuzzOptions {
   /** a process that has grown past this (codec memories only grow) is replaced after its file */
   recycleMb?: number;
   sources: Source[];
+  /** the decoding process's module (default: child.ts); the harness's own tests swap in a misbehaving one */
+  childModule?: string;
   onResult?: (result: FuzzResult, done: number) => void;
 }
 
@@ -133,7 +135,7 @@ interface Slot {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const {
     seed, count, start = 0, only, jobs = 1, timeoutMs = 10_000, memoryLimitMb = 2048, heapMb = 1024, recycleMb = 1024,
-    sources,
+    sources, childModule = CHILD,
   } = options;
   const indices = only ?? Array.from({ length: count }, (_, i) => start + i);
   const started = performance.now();
@@ -146,7 +148,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   let done = 0;
 
   function spawn(): Slot {
-    const child = fork(CHILD, [], {
+    const child = fork(childModule, [], {
       execArgv: ['--import', 'tsx', `--max-old-space-size=${heapMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,10 +1,12 @@
 // A fixed-seed slice of the decoder fuzzer (npm run fuzz runs 10,000): 200 mutants of the committed fixtures,
 // each decoded through the CLI's decode path in a child process with a time limit and a memory cap. Any crash,
 // hang, runaway allocation or unclear error fails the test with the mutant's recipe to reproduce it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeError, judgeFrames } from '../../scripts/fuzz/classify';
 import { mutant } from '../../scripts/fuzz/mutate';
-import { formatSummary, loadSources, runFuzz } from '../../scripts/fuzz/run';
+import { formatSummary, loadSources, REPO_ROOT, runFuzz } from '../../scripts/fuzz/run';
 
 describe('decoder fuzzing', () => {
   it('classifies engine errors and leaked internals as unclear, human messages as clear', () => {
@@ -34,5 +36,17 @@ describe('decoder fuzzing', () => {
     expect(summary.total).toBe(200);
     expect(summary.failures, formatSummary(summary)).toEqual([]);
     expect(summary.counts.decoded + summary.counts['clear-error']).toBe(200);
+  }, 90_000);
+
+  it('the harness catches a hang, a crash, runaway memory and an unclear error, and carries on', async () => {
+    const sources = await loadSources({ shared: false });
+    const childModule = join(REPO_ROOT, 'test', 'unit', 'support', 'fuzz-misbehaving-child.ts');
+    const hang = await runFuzz({ seed: 1, count: 0, only: [0, 5], timeoutMs: 2000, sources, childModule });
+    expect(hang.failures.map((f) => [f.index, f.outcome])).toEqual([[0, 'timeout']]);
+    const summary = await runFuzz({ seed: 1, count: 0, only: [1, 2, 3, 4], timeoutMs: 30_000, memoryLimitMb: 250, sources, childModule });
+    // the memory cap needs /proc to watch a process from outside; elsewhere the V8 heap cap is the only guard
+    const memory = existsSync('/proc/self/statm') ? 'memory' : 'crash';
+    expect(summary.failures.map((f) => [f.index, f.outcome])).toEqual([[1, 'crash'], [2, memory], [3, 'unclear-error']]);
+    expect(summary.counts.decoded).toBe(1);
   }, 90_000);
 });
