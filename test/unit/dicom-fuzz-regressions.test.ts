@@ -115,4 +115,23 @@ describe('fuzzer regressions', () => {
     mutant.fill(0x20, uid.valueOffset, uid.valueOffset + uid.length);
     expect((await failure(mutant)).message).toBe('no transfer syntax: the file meta information has no (0002,0010) value');
   });
+
+  it('a compressed stream whose own header claims a huge size is refused before the codec runs (was 13 to 30 s of decoding)', async () => {
+    const j2k = fixture('hand8_j2k_lossless');
+    const siz = j2k.findIndex((byte, i) => byte === 0xff && j2k[i + 1] === 0x51 && j2k[i - 2] === 0xff && j2k[i - 1] === 0x4f);
+    const big = j2k.slice();
+    new DataView(big.buffer).setUint32(siz + 6, 30_000);
+    new DataView(big.buffer).setUint32(siz + 10, 30_000);
+    let started = performance.now();
+    expect((await failure(big)).message).toBe('the compressed frame is 30000x30000 but the header says 153x192');
+    expect(performance.now() - started).toBeLessThan(2000);
+
+    const jpeg = fixture('hand8_jpeg_baseline');
+    const sof = jpeg.findIndex((byte, i) => i > 132 && byte === 0xff && jpeg[i + 1] === 0xc0);
+    const tall = jpeg.slice();
+    new DataView(tall.buffer).setUint16(sof + 5, 65_000);
+    started = performance.now();
+    expect((await failure(tall)).message).toBe('the compressed frame is 153x65000 but the header says 153x192');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });

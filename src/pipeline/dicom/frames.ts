@@ -5,6 +5,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { decodeCompressedFrame, type CompressedEncoding, type DecodedFrame, type FrameGeometry } from './codecs.js';
 import { DicomError } from './errors.js';
 import { decodeRle } from './rle.js';
+import { streamSize } from './stream-size.js';
 import type { PixelEncoding } from './syntaxes.js';
 
 export interface FrameSource extends FrameGeometry {
@@ -32,7 +33,15 @@ export async function decodeFrame(source: FrameSource, index: number): Promise<D
       return { ...frameShape(source), planar: true, rgb: false, samples };
     }
     default: {
-      const frame = await decodeCompressedFrame(source.encoding as CompressedEncoding, encapsulatedFrame(source, index), source);
+      const data = encapsulatedFrame(source, index);
+      const stated = streamSize(source.encoding, data);
+      if (stated && (stated.width !== source.columns || (stated.height !== 0 && stated.height !== source.rows))) {
+        // before the codec: a corrupt size makes it grind for seconds on an image that is not there
+        throw new DicomError(
+          `the compressed frame is ${stated.width}x${stated.height} but the header says ${source.columns}x${source.rows}`,
+        );
+      }
+      const frame = await decodeCompressedFrame(source.encoding as CompressedEncoding, data, source);
       if (frame.width !== source.columns || frame.height !== source.rows) {
         throw new DicomError(
           `the compressed frame is ${frame.width}x${frame.height} but the header says ${source.columns}x${source.rows}`,
