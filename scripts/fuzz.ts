@@ -1,4 +1,4 @@
-// `npm run fuzz -- [--count 10000] [--seed 1] [--jobs 2] [--timeout 20000] [--only 17,42] [--save DIR] [--no-shared]
+// `npm run fuzz -- [--count 10000] [--seed 1] [--jobs 2] [--timeout 10000 (CPU ms)] [--only 17,42] [--save DIR] [--no-shared]
 //  [--errors N: how many distinct clear error messages to list]`
 // Mutates the real DICOM and image fixtures and decodes every mutant through the CLI's decode path in a child
 // process with a time limit and a memory cap. Prints a summary; exit status 1 on any crash, timeout, memory
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     start: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '1' },
-    timeout: { type: 'string', default: '20000' },
+    timeout: { type: 'string', default: '10000' },
     memory: { type: 'string', default: '2048' },
     only: { type: 'string' },
     save: { type: 'string' },

@@ -20,7 +20,10 @@ export interface FuzzOptions {
   /** run only these mutant indices */
   only?: number[];
   jobs?: number;
-  /** per-file time limit */
+  /**
+   * per-file time limit: CPU time of the decoding process where /proc tells it (a busy machine does not make a slow
+   * decode a hang), with ten times as much wall-clock time as a backstop for a process that waits forever
+   */
   timeoutMs?: number;
   /** resident memory of a decoding process beyond which the file counts as an unbounded allocation */
   memoryLimitMb?: number;
@@ -117,6 +120,19 @@ export async function loadSources({ shared = true } = {}): Promise<Source[]> {
   return sources;
 }
 
+/** CPU time (user + system) of a process in ms, from /proc; undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields 14 and 15 of the line, utime and stime, in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function rssMb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
@@ -196,8 +212,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       };
       const onExit = (code: number | null, signal: string | null) =>
         finish('crash', `the decoding process died (${signal ?? `exit code ${code}`})`, false);
-      const timer = setTimeout(() => finish('timeout', `no result within ${timeoutMs} ms`, false), timeoutMs);
+      const cpuAtStart = cpuMs(slot.child.pid);
+      const wallLimit = cpuAtStart === undefined ? timeoutMs : 10 * timeoutMs;
+      const timer = setTimeout(() => finish('timeout', `no result within ${wallLimit} ms`, false), wallLimit);
       const watch = setInterval(() => {
+        const cpu = cpuMs(slot.child.pid);
+        if (cpuAtStart !== undefined && cpu !== undefined && cpu - cpuAtStart > timeoutMs) {
+          finish('timeout', `no result after ${timeoutMs} ms of CPU time`, false);
+          return;
+        }
         const rss = rssMb(slot.child.pid);
         if (rss === undefined) return;
         peakRssMb = Math.max(peakRssMb, rss);
