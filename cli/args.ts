@@ -1,5 +1,6 @@
 // Command-line parsing for `npm run predict`; usage errors become UsageError (exit status 2).
 import { parseArgs } from 'node:util';
+import { LIMITS_TEXT } from '../src/pipeline/limits';
 
 export type CliBackend = 'wasm' | 'cpu';
 
@@ -9,6 +10,14 @@ export interface CliOptions {
   heatmap: boolean;
   backend: CliBackend;
   modelsDir: string | null;
+  /** write rows to this file instead of stdout */
+  out: string | null;
+  /** skip the files that `out` already has rows for, and append the rest */
+  resume: boolean;
+  /** show progress on stderr even when it is not a terminal */
+  progress: boolean;
+  /** files holding more paths, one per line ("-": stdin) */
+  filesFrom: string[];
   help: boolean;
 }
 
@@ -24,7 +33,15 @@ Options:
   --heatmap         include the class-activation heatmap in JSON output
   --backend <name>  wasm (default; falls back to cpu) or cpu
   --models <dir>    folder holding manifest.json (default: public/models of this repository)
+  --out <file>      write the rows to <file> instead of stdout (replacing it, unless --resume)
+  --resume          with --out: skip the files <file> already has rows for and append the rest (a cut-off
+                    last line from an interrupted run is redone)
+  --files-from <f>  also read paths from <f>, one per line ("-" for stdin); repeatable
+  --progress        progress on stderr ("123/4567 files, 12.3 img/s, ETA 5m") even when stderr is not a
+                    terminal (it is shown on a terminal anyway)
   -h, --help        show this help
+
+Limits: ${LIMITS_TEXT}; a file past them is an error row.
 `;
 
 const BACKENDS: readonly CliBackend[] = ['wasm', 'cpu'];
@@ -41,6 +58,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         heatmap: { type: 'boolean', default: false },
         backend: { type: 'string', default: 'wasm' },
         models: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
+        'files-from': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -50,7 +71,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const { values, positionals } = parsed;
   const backend = values.backend as CliBackend;
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${values.backend}")`);
-  if (!values.help && positionals.length === 0) throw new UsageError('no files or folders given');
+  const filesFrom = values['files-from'] ?? [];
+  if (!values.help && positionals.length === 0 && filesFrom.length === 0) throw new UsageError('no files or folders given');
+  if (values.resume && !values.out) throw new UsageError('--resume needs --out <file>: the output to resume');
   if (values.csv && values.heatmap) throw new UsageError('--heatmap is only available with JSON output (drop --csv)');
   return {
     paths: positionals,
@@ -58,6 +81,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     heatmap: values.heatmap,
     backend,
     modelsDir: values.models ?? null,
+    out: values.out ?? null,
+    resume: values.resume,
+    progress: values.progress,
+    filesFrom,
     help: values.help,
   };
 }

@@ -1,4 +1,5 @@
-// `npm run predict -- <files or folders> [--csv] [--backend wasm|cpu] [--models dir] [--heatmap]`
+// `npm run predict -- <files or folders> [--csv] [--backend wasm|cpu] [--models dir] [--heatmap] [--out file [--resume]]
+//  [--files-from list] [--progress]`
 // Streams one result row per image (per frame for multi-frame DICOM); a bad image is an error row,
 // never a failed run. Exit status: 0 done, 1 models could not be loaded, 2 usage error.
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { bodyPartClasses } from '../src/pipeline/manifest';
 import type { ImageResult } from '../src/pipeline/types';
 import { decodeImageBytes } from '../src/decode/node';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
-import { checkPathsExist, imageFiles } from './files';
+import { checkPathsExist, imageFiles, listedPaths, readInputFile } from './files';
+import { openOutput } from './output';
+import { Progress } from './progress';
 import { csvHeader, csvRow, jsonRow } from './format';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,8 +33,7 @@ function messageOf(error: unknown): string {
 async function analyzeFile(path: string, models: LoadedModels): Promise<ImageResult[]> {
   let frames;
   try {
-    const bytes = await readFile(path);
-    ({ frames } = await decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    ({ frames } = await decodeImageBytes(await readInputFile(path)));
   } catch (error) {
     return [errorResult(path, messageOf(error))];
   }
@@ -48,7 +50,6 @@ async function analyzeFile(path: string, models: LoadedModels): Promise<ImageRes
 }
 
 async function run(options: CliOptions): Promise<number> {
-  await checkPathsExist(options.paths);
   const modelsDir = resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
   const backend = await initBackend(options.backend, wasmDistFolder());
   let models: LoadedModels;
@@ -66,18 +67,30 @@ async function run(options: CliOptions): Promise<number> {
   process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}\n`);
 
   const classes = bodyPartClasses(models.manifest);
-  if (options.csv) process.stdout.write(`${csvHeader(classes)}\n`);
+  const output = openOutput({ out: options.out, resume: options.resume, csv: options.csv, header: csvHeader(classes) });
+  if (output.note) process.stderr.write(`bonelens: ${output.note}\n`);
+  // the whole list first: progress needs the total, resuming the files left
+  const files: string[] = [];
+  for await (const path of imageFiles([...options.paths, ...(await listedPaths(options.filesFrom))])) files.push(path);
+  const todo = files.filter((path) => !output.done.has(path));
+  const showProgress = options.progress || process.stderr.isTTY === true;
+  const progress = showProgress
+    ? new Progress(files.length, files.length - todo.length, (text) => process.stderr.write(text), process.stderr.isTTY === true)
+    : undefined;
   const counts = new Map<string, number>();
-  for await (const path of imageFiles(options.paths)) {
-    for (const result of await analyzeFile(path, models)) {
-      counts.set(result.decision, (counts.get(result.decision) ?? 0) + 1);
-      process.stdout.write(`${options.csv ? csvRow(result, classes) : jsonRow(result, options.heatmap)}\n`);
-    }
+  for (const path of todo) {
+    const results = await analyzeFile(path, models);
+    for (const result of results) counts.set(result.decision, (counts.get(result.decision) ?? 0) + 1);
+    output.write(results.map((result) => `${options.csv ? csvRow(result, classes) : jsonRow(result, options.heatmap)}\n`).join(''));
+    progress?.fileDone(results.length);
   }
+  progress?.finish();
+  output.close();
   disposeModels(models);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const summary = [...counts].map(([decision, n]) => `${n} ${decision}`).join(', ');
-  process.stderr.write(`bonelens: ${total} image${total === 1 ? '' : 's'}${summary ? `: ${summary}` : ''}\n`);
+  const skipped = output.done.size ? `; ${files.length - todo.length} file(s) skipped, already in ${options.out}` : '';
+  process.stderr.write(`bonelens: ${total} image${total === 1 ? '' : 's'}${summary ? `: ${summary}` : ''}${skipped}\n`);
   return 0;
 }
 
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
       process.stdout.write(USAGE);
       return;
     }
-    await checkPathsExist(options.paths);
+    await checkPathsExist([...options.paths, ...options.filesFrom.filter((list) => list !== '-')]);
   } catch (error) {
     if (!(error instanceof UsageError) && !/^no such file or folder/.test(messageOf(error))) throw error;
     process.stderr.write(`bonelens: ${messageOf(error)}\nRun "npm run predict -- --help" for usage.\n`);

@@ -5,6 +5,7 @@ import { rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
 import type { GrayImage } from '../pipeline/types';
 import type { DicomMeta } from '../pipeline/dicom/index';
 import { fitWithin, imageDimensions, type Dimensions } from './dimensions';
+import { fileSizeProblem, imageSizeProblem } from '../pipeline/limits';
 
 export class DecodeError extends Error {
   override name = 'DecodeError';
@@ -51,6 +52,9 @@ async function decodeDicom(bytes: Uint8Array): Promise<DecodedImage> {
 async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[format] });
   const stored = imageDimensions(bytes, format);
+  // refused from the header's size, before the browser decodes (and allocates for) every pixel
+  const tooLarge = stored && imageSizeProblem(stored.width, stored.height);
+  if (tooLarge) throw new DecodeError(tooLarge);
   const options: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
   const target = stored && fitWithin(stored, maxSide);
   const needsDownscale = stored && target && (target.width < stored.width || target.height < stored.height);
@@ -88,6 +92,8 @@ async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: num
 /** Decodes a file's bytes to grayscale; throws DecodeError with a reason a person can act on. */
 export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
   if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
+  const tooBig = fileSizeProblem(bytes.length);
+  if (tooBig) throw new DecodeError(tooBig);
   let format = sniffFormat(bytes);
   // a DICOM dataset written without the 128-byte preamble has no magic number: the DICOM parser decides
   if (format === 'unknown' && (await import('../pipeline/dicom/index')).isDicom(bytes)) format = 'dicom';

@@ -5,9 +5,11 @@ import type { GrayImage } from '../pipeline/types';
 import { gray16ToGray, rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
 import { decodeBmp } from '../pipeline/bmp';
 import { decodeDicomFile, isDicom } from '../pipeline/dicom/index';
+import { checkFileSize, checkImageSize, LimitError, MAX_PIXELS } from '../pipeline/limits';
+import { imageDimensions } from './dimensions';
 
-/** sharp refuses inputs above this many pixels before decoding them (decompression-bomb guard). */
-export const MAX_INPUT_PIXELS = 16_384 * 16_384;
+/** sharp refuses inputs above this many pixels before decoding them (decompression-bomb guard): the shared limit. */
+export const MAX_INPUT_PIXELS = MAX_PIXELS;
 /** Larger images are first downscaled by sharp so the long side is at most this (aspect kept). */
 export const MAX_DECODED_SIDE = 4096;
 
@@ -36,7 +38,7 @@ async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
 
 function sharpMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').trim() || 'unreadable';
+  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').replace(/:\s*$/, '').trim() || 'unreadable';
 }
 
 async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
@@ -63,9 +65,13 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
  */
 export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
   if (bytes.length === 0) throw new Error('empty file');
+  checkFileSize(bytes.length);
   const format = detectFormat(bytes);
   if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
   if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
+  // the size the header states, checked before the decoder allocates for it
+  const stated = imageDimensions(bytes, format);
+  if (stated) checkImageSize(stated.width, stated.height);
   try {
     if (format === 'bmp') {
       const { width, height, rgba } = decodeBmp(bytes);
@@ -77,8 +83,9 @@ export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> 
     return { format, frames: [await decodeWithSharp(input)] };
   } catch (error) {
     const message = sharpMessage(error);
+    if (error instanceof LimitError) throw error;
     if (/pixel limit/i.test(message)) {
-      throw new Error(`image too large (over ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels)`);
+      throw new LimitError(`image too large: over the limit of ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels`);
     }
     if (message.startsWith(`corrupt ${FORMAT_NAMES[format]}`) || message.startsWith('unsupported')) throw new Error(message);
     throw new Error(`corrupt ${FORMAT_NAMES[format]}: ${message}`);

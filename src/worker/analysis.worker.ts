@@ -7,6 +7,7 @@ import { loadModels } from '../models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../pipeline/analyze';
 import { DecodeError, decodeImageBytes, previewBitmap, type DecodedImage } from '../decode/browser';
 import type { ImageResult } from '../pipeline/types';
+import { checkFileSize, LimitError } from '../pipeline/limits';
 import { expose, withTransfer } from './rpc';
 import type { AnalyzeReply, InitOptions, InitReply, WorkerApi, WorkerEvent } from './protocol';
 
@@ -35,7 +36,7 @@ function fetchFrom(baseUrl: string) {
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof DecodeError) return error.message;
+  if (error instanceof DecodeError || error instanceof LimitError) return error.message;
   return `analysis failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -60,6 +61,7 @@ const api: WorkerApi = {
     let decoded: DecodedImage;
     try {
       if (!models) throw new Error('the models are not loaded');
+      checkFileSize(file.size); // before reading it into memory
       decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
     } catch (error) {
       return [reply(errorResult(name, reasonOf(error)), null, false)];

@@ -74,7 +74,8 @@ function codecError(encoding: CompressedEncoding, error: unknown): unknown {
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : `code ${String(error)}`;
+  // a C++ exception from an Emscripten codec arrives as a bare number, which means nothing to a reader
+  return typeof error === 'string' ? error : 'the stream is corrupt or uses a feature the decoder lacks';
 }
 
 /** Sample precision from the JPEG frame header (SOFn), so 12-bit extended streams go to a 12-bit decoder. */

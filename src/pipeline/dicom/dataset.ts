@@ -61,9 +61,25 @@ function parserMessage(thrown: unknown): string {
 function describeParseFailure(thrown: unknown): DicomError {
   const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
   if (inner instanceof DicomError) return inner;
+  if (inner instanceof RangeError && /call stack/i.test(inner.message)) {
+    // dicom-parser recurses once per sequence level
+    return new DicomError('not a readable DICOM dataset: its sequences are nested too deeply (corrupt or hostile file)');
+  }
+  if (inner instanceof TypeError && /reading 'push'/.test(inner.message)) {
+    // dicom-parser 1.8 reaching the end of the file inside an item of undefined length (it has no warnings list there)
+    return new DicomError('truncated DICOM file: it ends inside a sequence item that has no end marker');
+  }
+  if (inner instanceof TypeError || inner instanceof RangeError) {
+    // anything else the parser trips over inside its own code: the structure is broken somewhere
+    return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
+  }
   const message = parserMessage(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
-  if (/overrun|past end|beyond the end|invalid value for parameter 'maxP/i.test(message)) {
+  if (/overrun|overread|past end|beyond the end|invalid value for parameter 'maxP|'position' cannot be greater/i.test(message)) {
     return new DicomError('truncated DICOM file: it ends in the middle of an element');
+  }
+  if (/parameter '|cannot seek|cannot be less than/i.test(message)) {
+    // the parser's own argument checks, tripped by a length that points somewhere impossible
+    return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
   }
   return new DicomError(`not a readable DICOM dataset: ${message}`);
 }
@@ -137,7 +153,8 @@ export async function parseDatasetAsync(bytes: Uint8Array): Promise<DataSet> {
     });
   } catch (thrown) {
     const inner = (thrown as { exception?: unknown })?.exception ?? thrown;
-    if (!(inner instanceof DeflateStart)) return parseDataset(bytes); // the usual errors
+    // the usual errors, worded as parseDataset words them (without parsing a hostile file a second time)
+    if (!(inner instanceof DeflateStart)) throw describeParseFailure(thrown);
     start = inner.position;
   }
   const chunks = await inflateNatively(bytes.subarray(start));
@@ -156,9 +173,23 @@ export async function parseDatasetAsync(bytes: Uint8Array): Promise<DataSet> {
   }
 }
 
+/**
+ * dicom-parser keeps an element whose stated length runs past the end of the file (implicit VR) and then throws
+ * a bare string when its value is read: refuse it as a truncated file instead.
+ */
+function checkInBounds(dataSet: DataSet, tag: string): void {
+  const element = dataSet.elements[tag];
+  if (element && element.dataOffset + element.length > dataSet.byteArray.length) {
+    const name = `(${tag.slice(1, 5)},${tag.slice(5)})`.toUpperCase();
+    throw new DicomError(`truncated DICOM file: element ${name} runs past the end of the file`);
+  }
+}
+
 /** The first value of a string element, trimmed; undefined when absent or empty. */
 export function text(dataSet: DataSet, tag: string, index = 0): string | undefined {
-  const value = dataSet.string(tag, index)?.trim();
+  checkInBounds(dataSet, tag);
+  // not dataSet.string(tag, index): it throws a TypeError when the element has fewer values than `index + 1`
+  const value = dataSet.string(tag)?.split('\\')[index]?.trim();
   return value ? value : undefined;
 }
 
@@ -170,5 +201,6 @@ export function decimal(dataSet: DataSet, tag: string, index = 0): number | unde
 }
 
 export function unsigned16(dataSet: DataSet, tag: string): number | undefined {
+  checkInBounds(dataSet, tag);
   return dataSet.elements[tag]?.length ? dataSet.uint16(tag) : undefined;
 }

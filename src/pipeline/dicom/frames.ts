@@ -13,6 +13,7 @@ import {
 } from './codecs.js';
 import { DicomError } from './errors.js';
 import { decodeRle } from './rle.js';
+import { streamSize } from './stream-size.js';
 import type { PixelEncoding } from './syntaxes.js';
 
 export interface FrameSource extends FrameGeometry {
@@ -51,6 +52,13 @@ export async function decodeFrame<T>(
     }
     default: {
       const data = encapsulatedFrame(source, index);
+      const stated = streamSize(source.encoding, data);
+      if (stated && (stated.width !== source.columns || (stated.height !== 0 && stated.height !== source.rows))) {
+        // before the codec: a corrupt size makes it grind for seconds on an image that is not there
+        throw new DicomError(
+          `the compressed frame is ${stated.width}x${stated.height} but the header says ${source.columns}x${source.rows}`,
+        );
+      }
       const levels = source.encoding === 'jpeg2000' ? reduceLevels : 0;
       const origin = levels > 0 ? jpeg2000Size(data) : undefined;
       const expected = reducedSize({ width: source.columns, height: source.rows, x0: origin?.x0 ?? 0, y0: origin?.y0 ?? 0 }, levels);
@@ -157,9 +165,20 @@ function encapsulatedFrame(source: FrameSource, index: number): Uint8Array {
       return dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, index, offsets);
     }
   } catch (thrown) {
-    throw new DicomError(`frame ${index + 1} could not be read from the pixel data fragments: ${String(thrown)}`);
+    throw new DicomError(`frame ${index + 1} could not be read from the pixel data fragments: ${fragmentProblem(thrown, source)}`);
   }
   throw new DicomError(
     `cannot tell which of the ${fragments.length} pixel data fragments belong to which of the ${frames} frames`,
   );
+}
+
+/** dicom-parser's reason, without its function names and argument checks. */
+function fragmentProblem(thrown: unknown, source: FrameSource): string {
+  const message = String(thrown).replace(/^dicomParser[.:]\w+:\s*/, '');
+  const offsets = source.pixelData.basicOffsetTable?.length ?? 0;
+  if (/frameIndex' must be < basicOffsetTable/.test(message)) {
+    return `the basic offset table lists ${offsets} frame(s), fewer than the ${source.frames} in the header`;
+  }
+  if (/parameter '|missing required/.test(message)) return 'the fragments do not match the basic offset table (corrupt pixel data)';
+  return message;
 }

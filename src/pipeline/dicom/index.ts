@@ -7,6 +7,7 @@ import { DicomError } from './errors.js';
 import type { DecodedFrame } from './codecs.js';
 import { decodeFrame, reducibleLevels, type FrameSource } from './frames.js';
 import { grayscaleFrame, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
+import { imageSizeProblem, MAX_PIXELS } from '../limits.js';
 import { nonImageKind } from './sop-classes.js';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
 
@@ -48,8 +49,8 @@ export interface DicomImage {
   reduction: number;
 }
 
-/** Rows x columns x frames beyond this is refused before any pixel is decoded (about 0.5 GB of float values). */
-export const MAX_TOTAL_PIXELS = 2 ** 27;
+/** Rows x columns x frames beyond this is refused before any pixel is decoded (src/pipeline/limits.ts). */
+export const MAX_TOTAL_PIXELS = MAX_PIXELS;
 const MAX_BITS_STORED = 16;
 
 const TAG = {
@@ -140,16 +141,14 @@ function frameSource(dataSet: DataSet, meta: DicomMeta): FrameSource {
     throw new DicomError('no pixel data: this DICOM file has no Pixel Data element (7FE0,0010)');
   }
   const syntax = TRANSFER_SYNTAXES[meta.transferSyntax];
+  if (!meta.transferSyntax) throw new DicomError('no transfer syntax: the file meta information has no (0002,0010) value');
   if (!syntax?.encoding) {
     throw new DicomError(`unsupported transfer syntax: ${transferSyntaxName(meta.transferSyntax)} (${meta.transferSyntax})`);
   }
   const { rows, columns, frames, bitsStored, photometric } = meta;
   if (rows === 0 || columns === 0) throw new DicomError(`invalid image size ${columns}x${rows} in the header`);
-  if (rows * columns * frames > MAX_TOTAL_PIXELS) {
-    throw new DicomError(
-      `image too large: ${columns}x${rows} x ${frames} frame(s) exceeds the limit of ${MAX_TOTAL_PIXELS} pixels`,
-    );
-  }
+  const tooLarge = imageSizeProblem(columns, rows, frames);
+  if (tooLarge) throw new DicomError(tooLarge);
   const bitsAllocated = unsigned16(dataSet, TAG.bitsAllocated) ?? 0;
   if (bitsStored < 1 || bitsStored > MAX_BITS_STORED || ![8, 16].includes(bitsAllocated) || bitsStored > bitsAllocated) {
     throw new DicomError(
