@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/models/backend';
+import { activeBackendLabel, initBackend } from '../src/models/backend';
 import { disposeModels, loadModels } from '../src/models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
 import type { ImageResult } from '../src/pipeline/types';
@@ -62,7 +62,7 @@ async function run(options: CliOptions): Promise<number> {
     );
     return 1;
   }
-  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}\n`);
+  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${await activeBackendLabel()}\n`);
 
   const classes = models.manifest.models[models.manifest.bodyPart.model].classes;
   if (options.csv) process.stdout.write(`${csvHeader(classes)}\n`);
