@@ -70,12 +70,14 @@ export async function decisions(page: Page, count: number): Promise<Record<strin
 }
 
 /**
- * What the backend label calls WASM on this page: "WASM SIMD + N threads" when it is cross-origin isolated,
- * else "WASM SIMD" (Chromium's WebAssembly has SIMD).
+ * What the backend label calls WASM on this page: "WASM SIMD + N threads" when it is cross-origin isolated and
+ * N is 2 or more (`cores`: the worker's navigator.hardwareConcurrency, where a test emulates it), else "WASM
+ * SIMD" (Chromium's WebAssembly has SIMD).
  */
-export async function wasmLabel(page: Page): Promise<string> {
-  const { isolated, cores } = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
-  return wasmFlavourLabel({ simd: true, multithreaded: isolated, threads: isolated ? wasmThreadsFor(cores) : 1 });
+export async function wasmLabel(page: Page, cores?: number): Promise<string> {
+  const seen = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+  const threads = seen.isolated ? wasmThreadsFor(cores ?? seen.cores) : 1;
+  return wasmFlavourLabel({ simd: true, multithreaded: threads >= 2, threads });
 }
 
 /** The abnormality probability behind a card (unrounded), or null when it has none. */

@@ -21,7 +21,8 @@ export const MAX_WASM_THREADS = 4;
 /**
  * Threads of the threaded build: one per physical core, at least 1, at most MAX_WASM_THREADS. tfjs-backend-wasm
  * itself never runs more than half of `navigator.hardwareConcurrency` (it takes two logical cores per physical
- * one), so a 2-core machine gets 1 thread; asking for that count is asking for what it will run.
+ * one), so a 2-core machine gets 1 thread; asking for that count is asking for what it will run. Below 2,
+ * src/models/backend.ts runs the SIMD build instead.
  */
 export function wasmThreadsFor(hardwareConcurrency: number | undefined): number {
   const logical = Number.isFinite(hardwareConcurrency) ? Math.floor(hardwareConcurrency!) : 1;
