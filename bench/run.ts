@@ -52,8 +52,9 @@ if (flags.help) {
 const QUICK = flags.quick;
 /**
  * WASM three ways: cross-origin isolated as `vite preview` serves the app (the reference: SIMD + threads, one
- * thread per physical core), without the headers (SIMD, one thread), and, where this machine would run a
- * single thread, isolated with 2 threads by emulating twice its cores (so threads are measured at all).
+ * thread per physical core, or the SIMD build below 2 threads, as in the app), without the headers (SIMD, one
+ * thread), and, where this machine would run a single thread, isolated with 4 cores emulated so that the
+ * threaded build runs 2 threads (so threads are measured at all).
  */
 const REFERENCE: PageVariant = { backend: 'wasm', isolated: true };
 const WASM_VARIANTS: PageVariant[] = [
