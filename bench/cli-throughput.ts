@@ -27,8 +27,9 @@ function timedRun(repoRoot: string, backend: string, folder: string, expectedRow
   if (result.status !== 0) throw new Error(`cli/predict.ts --backend ${backend} exited ${result.status}: ${result.stderr}`);
   const rows = result.stdout.split('\n').filter((line) => line.trim() !== '').length;
   if (rows !== expectedRows) throw new Error(`cli/predict.ts printed ${rows} rows for ${expectedRows} images`);
-  // "bonelens: models 0.1.0, backend WASM SIMD"
-  const label = /, backend (.+)$/m.exec(result.stderr)?.[1]?.trim() ?? backend;
+  // "bonelens: models 0.1.0, backend wasm (WASM SIMD)" or "..., backend cpu"
+  const said = /, backend (\w+)(?: \((.+)\))?$/m.exec(result.stderr);
+  const label = said?.[2] ?? said?.[1]?.toUpperCase() ?? backend;
   return { seconds, label };
 }
 

@@ -62,7 +62,7 @@ async function run(options: CliOptions): Promise<number> {
     );
     return 1;
   }
-  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${await activeBackendLabel()}\n`);
+  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}${backend === 'wasm' ? ` (${await activeBackendLabel()})` : ''}\n`);
 
   const classes = models.manifest.models[models.manifest.bodyPart.model].classes;
   if (options.csv) process.stdout.write(`${csvHeader(classes)}\n`);
