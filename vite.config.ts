@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { TFJS_WASM_DIR } from './src/app/constants';
+import { CROSS_ORIGIN_ISOLATION_HEADERS, TFJS_WASM_DIR } from './src/app/constants';
+import { tfjsWasmThreadsSurviveMinify } from './scripts/vite-tfjs-wasm-threads';
 
 /** Where the TF.js WASM binaries are served from, relative to the app's base URL (see src/app/paths.ts). */
 const WASM_DIR = TFJS_WASM_DIR;
-// The threaded build needs cross-origin isolation, which this app does not ask for, so it is never fetched.
-const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+// All three builds: the threaded one runs on a cross-origin isolated page, the SIMD one elsewhere, the plain
+// one where WebAssembly has no SIMD. Each is precached (about 1.2 MB together) so any of them works offline.
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 const MIB = 1024 * 1024;
 
@@ -66,14 +68,18 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 256 * MIB,
         cleanupOutdatedCaches: true,
         navigateFallback: 'index.html',
+        // adds the cross-origin isolation headers to the pages and worker scripts the service worker serves,
+        // for hosts that cannot send them (see the file)
+        importScripts: ['coi-headers.js'],
       },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [tfjsWasmThreadsSurviveMinify()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2048,
   },
-  server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  // cross-origin isolated: TF.js's WASM backend runs its SIMD + threads build (README.md, "Cross-origin isolation")
+  server: { port: 5173, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

@@ -3,17 +3,20 @@
 // the page itself records when the result card gets its decision and when the models were ready.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/app/constants';
 import { freshBrowser } from './browser';
 import { serveStatic } from './server';
 
 export interface AppCold {
   backendChoice: string;
+  /** served with COOP/COEP, as `vite preview` serves it; else as a host that sends no headers, first visit */
+  isolated: boolean;
   /** navigation start -> the model status turned ready */
   modelsReadyMs: number;
   /** navigation start -> the first result card shows a decision */
   firstResultMs: number;
   decision: string;
-  /** what the app says it runs on ("running on WASM") */
+  /** what the app says it runs on ("running on WASM SIMD + 2 threads") */
   activeBackend: string;
 }
 
@@ -46,8 +49,8 @@ function initScript(backendChoice: string): string {
   `;
 }
 
-export async function appColdFirstResult(distDir: string, imagePath: string, backendChoice: string): Promise<AppCold> {
-  const server = await serveStatic({ '/': distDir });
+export async function appColdFirstResult(distDir: string, imagePath: string, backendChoice: string, isolated: boolean): Promise<AppCold> {
+  const server = await serveStatic({ '/': distDir }, isolated ? { ...CROSS_ORIGIN_ISOLATION_HEADERS } : {});
   const browser = await freshBrowser();
   try {
     const page = await browser.context.newPage();
@@ -65,6 +68,7 @@ export async function appColdFirstResult(distDir: string, imagePath: string, bac
     const marks = await page.evaluate(() => (window as unknown as { benchMarks: Record<string, number | string> }).benchMarks);
     return {
       backendChoice,
+      isolated,
       modelsReadyMs: Number(marks.ready ?? Number.NaN),
       firstResultMs: Number(marks.result),
       decision: String(marks.decision),

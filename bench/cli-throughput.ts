@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 
 export interface CliThroughput {
   backend: string;
+  /** what the CLI says it runs on ("WASM SIMD") */
+  label: string;
   images: number;
   startupSeconds: number;
   batchSeconds: number;
@@ -14,7 +16,7 @@ export interface CliThroughput {
   msPerImage: number;
 }
 
-function timedRun(repoRoot: string, backend: string, folder: string, expectedRows: number): number {
+function timedRun(repoRoot: string, backend: string, folder: string, expectedRows: number): { seconds: number; label: string } {
   const started = process.hrtime.bigint();
   const result = spawnSync('npx', ['tsx', 'cli/predict.ts', '--backend', backend, folder], {
     cwd: repoRoot,
@@ -25,7 +27,10 @@ function timedRun(repoRoot: string, backend: string, folder: string, expectedRow
   if (result.status !== 0) throw new Error(`cli/predict.ts --backend ${backend} exited ${result.status}: ${result.stderr}`);
   const rows = result.stdout.split('\n').filter((line) => line.trim() !== '').length;
   if (rows !== expectedRows) throw new Error(`cli/predict.ts printed ${rows} rows for ${expectedRows} images`);
-  return seconds;
+  // "bonelens: models 0.1.0, backend wasm (WASM SIMD)" or "..., backend cpu"
+  const said = /, backend (\w+)(?: \((.+)\))?$/m.exec(result.stderr);
+  const label = said?.[2] ?? said?.[1]?.toUpperCase() ?? backend;
+  return { seconds, label };
 }
 
 export async function cliThroughput(repoRoot: string, images: string[], count: number, backend: string): Promise<CliThroughput> {
@@ -40,11 +45,11 @@ export async function cliThroughput(repoRoot: string, images: string[], count: n
       const source = images[i % images.length]!;
       await copyFile(source, join(many, `${String(i).padStart(3, '0')}-${basename(source)}`));
     }
-    const startupSeconds = timedRun(repoRoot, backend, one, 1);
-    const batchSeconds = timedRun(repoRoot, backend, many, count);
+    const { seconds: startupSeconds, label } = timedRun(repoRoot, backend, one, 1);
+    const { seconds: batchSeconds } = timedRun(repoRoot, backend, many, count);
     // the startup run analysed one image too: the batch's extra time covers count - 1 images
     const perImage = Math.max(batchSeconds - startupSeconds, 1e-9) / (count - 1);
-    return { backend, images: count, startupSeconds, batchSeconds, imagesPerSecond: 1 / perImage, msPerImage: perImage * 1000 };
+    return { backend, label, images: count, startupSeconds, batchSeconds, imagesPerSecond: 1 / perImage, msPerImage: perImage * 1000 };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,9 +1,23 @@
 // Drives the benchmark page (bench/page) in a fresh headless Chromium per backend: cold first result,
 // warm end-to-end latency per stage, peak tensor memory, the seed-equivalent pipeline, DICOM decoding.
 import type { Page } from 'playwright-core';
-import { freshBrowser } from './browser';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/app/constants';
+import { freshBrowser, type FreshBrowser } from './browser';
 import type { ColdResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from './protocol';
-import { serveStatic } from './server';
+import { serveStatic, type StaticServer } from './server';
+
+/** One way of serving and running the bench page. */
+export interface PageVariant {
+  /** the TF.js backend asked for */
+  backend: string;
+  /** served with COOP/COEP, as `vite preview` serves the app: WASM may run its SIMD + threads build */
+  isolated: boolean;
+  /**
+   * navigator.hardwareConcurrency emulated (CDP) on the page, which runs TF.js on its main thread: TF.js runs
+   * half as many WASM threads, so 4 gives 2 threads on a 2-core machine, where it would otherwise run 1
+   */
+  hardwareConcurrency?: number;
+}
 
 export interface PageBenchOptions {
   mounts: Record<string, string>;
@@ -15,9 +29,10 @@ export interface PageBenchOptions {
 }
 
 export type BackendBench =
-  | { requested: string; started: false; reason: string }
+  | { requested: string; variant: PageVariant; started: false; reason: string }
   | {
       requested: string;
+      variant: PageVariant;
       started: true;
       cold: ColdResult;
       warm: StageTimes[];
@@ -42,28 +57,37 @@ async function openColdPage(page: Page, origin: string, backend: string, firstUr
   return cold;
 }
 
-/** Only the cold first result, in another fresh browser (to repeat a one-shot measurement). */
-export async function coldOnly(backend: string, options: PageBenchOptions): Promise<ColdResult | string> {
-  const server = await serveStatic(options.mounts);
+async function start(variant: PageVariant, options: PageBenchOptions): Promise<{ server: StaticServer; browser: FreshBrowser; page: Page }> {
+  const server = await serveStatic(options.mounts, variant.isolated ? { ...CROSS_ORIGIN_ISOLATION_HEADERS } : {});
   const browser = await freshBrowser();
+  const page = await browser.context.newPage();
+  if (variant.hardwareConcurrency !== undefined) {
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: variant.hardwareConcurrency });
+  }
+  return { server, browser, page };
+}
+
+/** Only the cold first result, in another fresh browser (to repeat a one-shot measurement). */
+export async function coldOnly(variant: PageVariant, options: PageBenchOptions): Promise<ColdResult | string> {
+  const { server, browser, page } = await start(variant, options);
   try {
-    return await openColdPage(await browser.context.newPage(), server.origin, backend, options.imageUrls[0]!);
+    return await openColdPage(page, server.origin, variant.backend, options.imageUrls[0]!);
   } finally {
     await browser.close();
     await server.close();
   }
 }
 
-export async function benchBackend(backend: string, options: PageBenchOptions, log: (line: string) => void): Promise<BackendBench> {
-  const server = await serveStatic(options.mounts);
-  const browser = await freshBrowser();
+export async function benchBackend(variant: PageVariant, options: PageBenchOptions, log: (line: string) => void): Promise<BackendBench> {
+  const { backend } = variant;
+  const { server, browser, page } = await start(variant, options);
   try {
-    const page = await browser.context.newPage();
     page.on('pageerror', (error) => log(`  page error: ${error.message}`));
     const first = options.imageUrls[0]!;
     const cold = await openColdPage(page, server.origin, backend, first);
-    if (typeof cold === 'string') return { requested: backend, started: false, reason: cold };
-    log(`  ${backend}: first result ${cold.firstResultMs.toFixed(0)} ms after navigation; warm runs...`);
+    if (typeof cold === 'string') return { requested: backend, variant, started: false, reason: cold };
+    log(`  ${cold.label}${cold.crossOriginIsolated ? '' : ', not cross-origin isolated'}: first result ${cold.firstResultMs.toFixed(0)} ms after navigation; warm runs...`);
     const warm = (await call(page, 'warm', options.imageUrls, options.passes)) as StageTimes[];
     const memory = (await call(page, 'peakMemory', first)) as MemoryResult;
     let seed: SeedResult | null = null;
@@ -84,7 +108,7 @@ export async function benchBackend(backend: string, options: PageBenchOptions, l
         dicom.push({ url, minSide, ...((await call(page, 'dicom', url, options.dicom.repeats, minSide)) as DicomTiming) });
       }
     }
-    return { requested: backend, started: true, cold, warm, memory, seed, dicom };
+    return { requested: backend, variant, started: true, cold, warm, memory, seed, dicom };
   } finally {
     await browser.close();
     await server.close();

@@ -4,6 +4,9 @@ export interface ColdResult {
   requested: string;
   /** the backend that actually started (the fallback order may pick another) */
   backend: string;
+  /** the backend in the app's words: on WASM its build ("WASM SIMD + 2 threads", "WASM SIMD", "WASM") */
+  label: string;
+  crossOriginIsolated: boolean;
   /** when the page's script began, after navigation start */
   scriptStartMs: number;
   backendMs: number;

@@ -18,7 +18,8 @@ import { cliThroughput, type CliThroughput } from './cli-throughput';
 import { dicomInputs, DICOM_COLUMNS, DICOM_ROWS, type DicomInput } from './dicom-inputs';
 import { radiographs, IMAGE_FOLDERS } from './images';
 import { initialJs } from './initial-js';
-import { benchBackend, coldOnly, type BackendBench, type PageBenchOptions } from './page-bench';
+import { benchBackend, coldOnly, type BackendBench, type PageBenchOptions, type PageVariant } from './page-bench';
+import { wasmThreadsFor } from '../src/models/wasm-flavour';
 import { atLeast, atMost, bytes, formatTable, ms, seconds, type Row } from './report';
 import { median, summarize } from './stats';
 import type { ColdResult, StageTimes } from './protocol';
@@ -49,21 +50,43 @@ if (flags.help) {
   process.exit(0);
 }
 const QUICK = flags.quick;
+/**
+ * WASM three ways: cross-origin isolated as `vite preview` serves the app (the reference: SIMD + threads, one
+ * thread per physical core, or the SIMD build below 2 threads, as in the app), without the headers (SIMD, one
+ * thread), and, where this machine would run a single thread, isolated with 4 cores emulated so that the
+ * threaded build runs 2 threads (so threads are measured at all).
+ */
+const REFERENCE: PageVariant = { backend: 'wasm', isolated: true };
+const WASM_VARIANTS: PageVariant[] = [
+  REFERENCE,
+  { backend: 'wasm', isolated: false },
+  ...(wasmThreadsFor(cpus().length) < 2 ? [{ backend: 'wasm', isolated: true, hardwareConcurrency: 4 }] : []),
+];
 const PLAN = QUICK
-  ? { backends: ['wasm'], images: 10, referencePasses: 1, coldRepeats: 1, seedRuns: 3, dicomRepeats: 2, appChoices: ['wasm'], cli: [{ backend: 'wasm', images: 20 }] }
+  ? {
+      pages: WASM_VARIANTS,
+      images: 10,
+      referencePasses: 1,
+      coldRepeats: 1,
+      seedRuns: 3,
+      dicomRepeats: 2,
+      app: [{ choice: 'wasm', isolated: true }, { choice: 'wasm', isolated: false }],
+      cli: [{ backend: 'wasm', images: 20 }],
+    }
   : {
-      backends: ['wasm', 'webgl', 'cpu'],
+      pages: [...WASM_VARIANTS, { backend: 'webgl', isolated: true }, { backend: 'cpu', isolated: true }],
       images: Infinity,
       referencePasses: 2,
       coldRepeats: 3,
       seedRuns: 10,
       dicomRepeats: 5,
-      appChoices: ['auto', 'wasm'],
+      app: [{ choice: 'auto', isolated: true }, { choice: 'wasm', isolated: true }, { choice: 'wasm', isolated: false }],
       // the CPU backend takes about a second per image in Node: fewer images keep the run short
       cli: [{ backend: 'wasm', images: 60 }, { backend: 'cpu', images: 20 }],
     };
-/** The cold runs are repeated (each in a fresh browser) on WASM, the reference backend. */
-const REFERENCE_BACKEND = 'wasm';
+/** The cold runs are repeated (each in a fresh browser) on the reference: WASM, cross-origin isolated. */
+const REFERENCE_BACKEND = REFERENCE.backend;
+const isReference = (v: PageVariant) => v === REFERENCE;
 /** The seed on the slow backends (information only, 10 to 25 s a run here): stop after 2 runs or this long. */
 const SLOW_SEED = { minRuns: 2, maxSeconds: 20 };
 
@@ -122,6 +145,13 @@ function dicomModelMinSide(): number {
 
 const stage = (samples: StageTimes[], key: keyof StageTimes) => summarize(samples.map((s) => s[key]));
 
+/** How a bench page variant was served, in words. */
+function servedAs(v: PageVariant): string {
+  const how = v.isolated ? 'cross-origin isolated' : 'not cross-origin isolated';
+  return v.hardwareConcurrency === undefined ? how : `${how}, hardwareConcurrency emulated as ${v.hardwareConcurrency} on ${cpus().length} cores`;
+}
+const variantName = (v: PageVariant) => `${v.backend} (${servedAs(v)})`;
+
 async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'public', 'models', 'manifest.json'))) {
     log('bench: no models in public/models (export them first)');
@@ -131,12 +161,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg();
   const images = radiographs(REPO).slice(0, PLAN.images);
-  log(`bench: ${QUICK ? 'quick' : 'full'} run, ${images.length} radiographs, backends ${PLAN.backends.join(', ')}`);
+  log(`bench: ${QUICK ? 'quick' : 'full'} run, ${images.length} radiographs, bench page on ${PLAN.pages.map(variantName).join('; ')}`);
 
-  buildIfStale('bench page', join(PAGE_DIST, 'index.html'), ['src', 'bench/page', 'bench/vite.config.ts', 'package.json'], [
+  buildIfStale('bench page', join(PAGE_DIST, 'index.html'), ['src', 'bench/page', 'bench/vite.config.ts', 'scripts/vite-tfjs-wasm-threads.ts', 'package.json'], [
     'npx', 'vite', 'build', '--config', 'bench/vite.config.ts',
   ]);
-  buildIfStale('app build', join(APP_DIST, 'index.html'), ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'], ['npm', 'run', 'build']);
+  buildIfStale('app build', join(APP_DIST, 'index.html'), ['src', 'public', 'index.html', 'vite.config.ts', 'scripts/vite-tfjs-wasm-threads.ts', 'package.json'], ['npm', 'run', 'build']);
 
   const seedProblem = makeSeedModel();
   if (seedProblem) log(`seed: ${seedProblem}`);
@@ -154,14 +184,14 @@ async function main(): Promise<void> {
     ...Object.fromEntries(Object.entries(IMAGE_FOLDERS).map(([prefix, folder]) => [prefix, join(REPO, folder)])),
   };
 
-  const pageOptions = (backend: string, first: boolean): PageBenchOptions => ({
+  const pageOptions = (variant: PageVariant, first: boolean): PageBenchOptions => ({
     mounts,
     imageUrls: images.map((i) => i.url),
-    // every radiograph once on the slow backends, more samples on the reference
-    passes: backend === REFERENCE_BACKEND ? PLAN.referencePasses : 1,
+    // every radiograph once on the slow backends and the other WASM builds, more samples on the reference
+    passes: isReference(variant) ? PLAN.referencePasses : 1,
     seed: seedProblem
       ? null
-      : backend === REFERENCE_BACKEND
+      : isReference(variant)
         ? { modelUrl: '/seed/resnet50/model.json', runs: PLAN.seedRuns, minRuns: PLAN.seedRuns, maxSeconds: Infinity }
         : { modelUrl: '/seed/resnet50/model.json', runs: PLAN.seedRuns, ...SLOW_SEED },
     // DICOM decoding does not use TF.js: once, in the first browser
@@ -176,25 +206,25 @@ async function main(): Promise<void> {
         : null,
   });
   const backends: BackendBench[] = [];
-  for (const [index, backend] of PLAN.backends.entries()) {
-    log(`page bench: ${backend}`);
-    backends.push(await benchBackend(backend, pageOptions(backend, index === 0), log));
+  for (const [index, variant] of PLAN.pages.entries()) {
+    log(`page bench: ${variantName(variant)}`);
+    backends.push(await benchBackend(variant, pageOptions(variant, index === 0), log));
   }
-  const reference = backends.find((b) => b.requested === REFERENCE_BACKEND && b.started);
+  const reference = backends.find((b) => isReference(b.variant) && b.started);
   const pageColdRuns: ColdResult[] = reference?.started ? [reference.cold] : [];
   for (let i = 1; i < PLAN.coldRepeats && pageColdRuns.length > 0; i++) {
-    log(`page bench: ${REFERENCE_BACKEND} cold run ${i + 1} of ${PLAN.coldRepeats}`);
-    const cold = await coldOnly(REFERENCE_BACKEND, pageOptions(REFERENCE_BACKEND, false));
+    log(`page bench: ${variantName(REFERENCE)} cold run ${i + 1} of ${PLAN.coldRepeats}`);
+    const cold = await coldOnly(REFERENCE, pageOptions(REFERENCE, false));
     if (typeof cold === 'string') log(`  ${cold}`);
     else pageColdRuns.push(cold);
   }
 
   const appCold: AppCold[] = [];
-  for (const choice of PLAN.appChoices) {
-    const repeats = choice === REFERENCE_BACKEND ? PLAN.coldRepeats : 1;
+  for (const { choice, isolated } of PLAN.app) {
+    const repeats = choice === REFERENCE_BACKEND && isolated ? PLAN.coldRepeats : 1;
     for (let i = 0; i < repeats; i++) {
-      log(`app cold first result: backend setting ${choice} (${i + 1} of ${repeats})`);
-      appCold.push(await appColdFirstResult(APP_DIST, images[0]!.path, choice));
+      log(`app cold first result: backend setting ${choice}, ${isolated ? 'cross-origin isolated' : 'no isolation headers'} (${i + 1} of ${repeats})`);
+      appCold.push(await appColdFirstResult(APP_DIST, images[0]!.path, choice, isolated));
     }
   }
   const js = await initialJs(APP_DIST);
@@ -215,7 +245,7 @@ async function main(): Promise<void> {
   let oursWarm = Number.NaN;
   for (const b of backends) {
     const renderer = b.started && b.cold.webglRenderer ? ` on ${b.cold.webglRenderer}` : '';
-    const section = `Bench page (bench/page, production build), ${b.requested} backend${renderer}`;
+    const section = `Bench page (bench/page, production build), ${b.started ? b.cold.label : b.requested}${renderer}, ${servedAs(b.variant)}`;
     if (!b.started) {
       rows.push({ section, metric: 'backend', value: b.reason });
       continue;
@@ -261,22 +291,35 @@ async function main(): Promise<void> {
       rows.push({ section, metric: 'speed-up, models only', value: `${(seedModels / (stage(b.warm, 'stage1').median + stage(b.warm, 'stage2').median)).toFixed(1)}x` });
     }
   }
-  for (const choice of PLAN.appChoices) {
+  const wasmRuns = backends.flatMap((b) => (b.started && b.requested === 'wasm' ? [b] : []));
+  if (wasmRuns.length > 1) {
+    const section = 'WASM builds compared (bench page, warm end-to-end over the same radiographs)';
+    for (const b of wasmRuns) {
+      const models = stage(b.warm, 'stage1').median + stage(b.warm, 'stage2').median;
+      rows.push({
+        section,
+        metric: `${b.cold.label}, ${servedAs(b.variant)}: median end to end / both models`,
+        value: `${ms(stage(b.warm, 'total').median)} / ${ms(models)}`,
+      });
+    }
+  }
+  for (const { choice, isolated } of PLAN.app) {
     const section = 'Real app (dist/), fresh profile, file dropped at once';
-    const runs = appCold.filter((a) => a.backendChoice === choice);
+    const runs = appCold.filter((a) => a.backendChoice === choice && a.isolated === isolated);
     const first = median(runs.map((a) => a.firstResultMs));
     const several = runs.length > 1 ? `, median (${runs.map((a) => seconds(a.firstResultMs)).join(', ')})` : '';
     const active = [...new Set(runs.map((a) => a.activeBackend || '?'))].join(' / ');
+    const served = isolated ? 'COOP/COEP' : 'no isolation headers';
     rows.push({
       section,
-      metric: `cold first result, backend setting ${choice} (${active})${several}`,
+      metric: `cold first result, backend setting ${choice}, ${served} (${active})${several}`,
       value: seconds(first),
-      ...(choice === REFERENCE_BACKEND ? atMost(first, TARGET.coldFirstResultMs, seconds(TARGET.coldFirstResultMs)) : {}),
+      ...(choice === REFERENCE_BACKEND && isolated ? atMost(first, TARGET.coldFirstResultMs, seconds(TARGET.coldFirstResultMs)) : {}),
     });
     rows.push({ section, metric: `  models ready after page load, median`, value: seconds(median(runs.map((a) => a.modelsReadyMs))) });
   }
   for (const c of cli) {
-    rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend}: images per second (${c.images} images)`, value: `${c.imagesPerSecond.toFixed(1)}/s (${ms(c.msPerImage)} each)` });
+    rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend} (${c.label}): images per second (${c.images} images)`, value: `${c.imagesPerSecond.toFixed(1)}/s (${ms(c.msPerImage)} each)` });
     rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend}: startup + 1 image`, value: seconds(c.startupSeconds * 1000) });
   }
   const dicomRuns = backends.flatMap((b) => (b.started && b.dicom ? b.dicom : []));

@@ -27,8 +27,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** `mounts`: URL prefix ('/models/') -> folder. The longest matching prefix wins; '/' serves index.html. */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+/**
+ * `mounts`: URL prefix ('/models/') -> folder. The longest matching prefix wins; '/' serves index.html.
+ * `headers`: added to every response (the cross-origin isolation headers, for one).
+ */
+export async function serveStatic(mounts: Record<string, string>, headers: Record<string, string> = {}): Promise<StaticServer> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -50,6 +53,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
         'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
+        ...headers,
       });
       createReadStream(file).pipe(response);
     } catch {

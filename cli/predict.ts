@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/models/backend';
+import { activeBackendLabel, initBackend } from '../src/models/backend';
 import { disposeModels, loadModels } from '../src/models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
 import { bodyPartClasses } from '../src/pipeline/manifest';
@@ -64,7 +64,7 @@ async function run(options: CliOptions): Promise<number> {
     );
     return 1;
   }
-  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}\n`);
+  process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}${backend === 'wasm' ? ` (${await activeBackendLabel()})` : ''}\n`);
 
   const classes = bodyPartClasses(models.manifest);
   const output = openOutput({ out: options.out, resume: options.resume, csv: options.csv, header: csvHeader(classes) });

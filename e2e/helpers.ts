@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { wasmFlavourLabel, wasmThreadsFor } from '../src/models/wasm-flavour';
 
 const repoPath = (relative: string) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 
@@ -66,6 +67,17 @@ export async function decisions(page: Page, count: number): Promise<Record<strin
     out[(await card.getByRole('heading').innerText()).trim()] = (await card.getAttribute('data-decision')) ?? '';
   }
   return out;
+}
+
+/**
+ * What the backend label calls WASM on this page: "WASM SIMD + N threads" when it is cross-origin isolated and
+ * N is 2 or more (`cores`: the worker's navigator.hardwareConcurrency, where a test emulates it), else "WASM
+ * SIMD" (Chromium's WebAssembly has SIMD).
+ */
+export async function wasmLabel(page: Page, cores?: number): Promise<string> {
+  const seen = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+  const threads = seen.isolated ? wasmThreadsFor(cores ?? seen.cores) : 1;
+  return wasmFlavourLabel({ simd: true, multithreaded: threads >= 2, threads });
 }
 
 /** The abnormality probability behind a card (unrounded), or null when it has none. */

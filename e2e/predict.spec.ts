@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { isSoftwareRenderer } from '../src/models/webgl-renderer';
-import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels } from './helpers';
+import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels, wasmLabel } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -89,11 +89,12 @@ async function pageWebglRenderer(page: Page): Promise<string | null> {
 test('Automatic runs on WebGL only when a GPU draws it, and says why it did not', async ({ page }) => {
   await openApp(page);
   const renderer = await pageWebglRenderer(page);
+  const wasm = await wasmLabel(page);
   const expected =
     renderer === null
-      ? 'running on WASM'
+      ? `running on ${wasm}`
       : isSoftwareRenderer(renderer)
-        ? 'running on WASM (WebGL is software-only here)'
+        ? `running on ${wasm} (WebGL is software-only here)`
         : 'running on WEBGL';
   await expect(page.getByTestId('active-backend'), `renderer: ${renderer}`).toHaveText(expected);
 });
@@ -110,7 +111,8 @@ test('every backend, WebGL forced included, gives the decisions of the automatic
   for (const backend of backends) {
     await page.getByTestId('backend-select').selectOption(backend);
     // an explicit choice is never second-guessed: forced WebGL runs even on a software rasteriser
-    await expect(page.getByTestId('active-backend')).toHaveText(`running on ${backend.toUpperCase()}`);
+    const label = backend === 'wasm' ? await wasmLabel(page) : backend.toUpperCase();
+    await expect(page.getByTestId('active-backend')).toHaveText(`running on ${label}`);
     // switching re-runs every kept image on the new backend
     expect(await decisions(page, files.length), backend).toEqual(reference);
     for (const [i, file] of files.entries()) {

@@ -4,7 +4,8 @@
 // then bench/run.ts drives the warm measurements through window.bench.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
-import { initBackend, type BackendName } from '../../src/models/backend';
+import { startBackend, type BackendName } from '../../src/models/backend';
+import { backendLabel } from '../../src/models/wasm-flavour';
 import { loadModels } from '../../src/models/load';
 import { analyzeImage, type LoadedModels } from '../../src/pipeline/analyze';
 import { buildHeatmap } from '../../src/pipeline/heatmap';
@@ -40,7 +41,8 @@ function webglRenderer(): string | null {
 
 async function cold(backend: BackendName, firstImageUrl: string): Promise<ColdResult> {
   const startedAt = performance.now();
-  const actual = await initBackend(backend, WASM_URL);
+  const started = await startBackend(backend, WASM_URL);
+  const actual = started.backend;
   const backendReadyAt = performance.now();
   models = await loadModels(async (path) => fetchBytes(MODELS_URL + path));
   const modelsReadyAt = performance.now();
@@ -50,6 +52,8 @@ async function cold(backend: BackendName, firstImageUrl: string): Promise<ColdRe
   return {
     requested: backend,
     backend: actual,
+    label: backendLabel(actual, started.wasm),
+    crossOriginIsolated,
     scriptStartMs: startedAt,
     backendMs: backendReadyAt - startedAt,
     loadMs: modelsReadyAt - backendReadyAt,

@@ -1,6 +1,7 @@
 // The page's state: the worker's lifecycle (backend, model download), the queue of dropped files and
 // their results. Components only render this; all computation happens in the worker.
 import type { BackendName } from '../models/backend';
+import type { WasmFlavour } from '../models/wasm-flavour';
 import { errorResult } from '../pipeline/analyze';
 import type { Manifest } from '../pipeline/manifest';
 import { groupStudies } from '../pipeline/study';
@@ -46,6 +47,8 @@ export class Session {
   backend = $state<BackendName | null>(null);
   /** why the automatic choice skipped a backend (e.g. a software-only WebGL), shown next to it */
   backendNote = $state<string | null>(null);
+  /** on WASM: which build runs (SIMD + threads needs a cross-origin isolated page) */
+  wasmFlavour = $state.raw<WasmFlavour | null>(null);
   model = $state<ModelState>({ phase: 'starting' });
   manifest = $state.raw<Manifest | null>(null);
   manifestJson = $state.raw<Record<string, unknown> | null>(null);
@@ -96,6 +99,7 @@ export class Session {
     this.#stopWorker = new AbortController();
     this.backend = null;
     this.backendNote = null;
+    this.wasmFlavour = null;
     this.model = { phase: 'starting' };
     const worker = new Worker(new URL('../worker/analysis.worker.ts', import.meta.url), {
       type: 'module',
@@ -239,6 +243,7 @@ export class Session {
     if (event.type === 'backend') {
       this.backend = event.backend;
       this.backendNote = event.note ?? null;
+      this.wasmFlavour = event.wasm ?? null;
     }
     else if (event.type === 'modelProgress') {
       this.model = { phase: 'downloading', loadedBytes: event.loadedBytes, totalBytes: event.totalBytes };

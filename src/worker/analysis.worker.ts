@@ -42,8 +42,8 @@ function reasonOf(error: unknown): string {
 
 const api: WorkerApi = {
   async init(options: InitOptions): Promise<InitReply> {
-    const { backend, note } = await startBackend(options.backend, options.wasmUrl);
-    emit({ type: 'backend', backend, note });
+    const { backend, note, wasm } = await startBackend(options.backend, options.wasmUrl);
+    emit({ type: 'backend', backend, note, wasm });
     models = await loadModels(fetchFrom(options.modelsUrl), (loadedBytes, totalBytes) =>
       emit({ type: 'modelProgress', loadedBytes, totalBytes }),
     );

@@ -1,5 +1,6 @@
 // The typed messages between the page and the analysis worker.
 import type { BackendName } from '../models/backend';
+import type { WasmFlavour } from '../models/wasm-flavour';
 import type { DicomMeta } from '../pipeline/dicom/index';
 import type { Manifest } from '../pipeline/manifest';
 import type { ImageResult } from '../pipeline/types';
@@ -51,5 +52,12 @@ export interface WorkerApi {
 }
 
 export type WorkerEvent =
-  | { type: 'backend'; backend: BackendName; /** why the automatic choice skipped a backend */ note?: string }
+  | {
+      type: 'backend';
+      backend: BackendName;
+      /** why the automatic choice skipped a backend */
+      note?: string;
+      /** on WASM: which build runs (SIMD, threads) */
+      wasm?: WasmFlavour;
+    }
   | { type: 'modelProgress'; loadedBytes: number; totalBytes: number };

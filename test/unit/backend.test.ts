@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SOFTWARE_WEBGL_NOTE, startBackend } from '../../src/models/backend';
+import { activeBackendLabel, SOFTWARE_WEBGL_NOTE, startBackend } from '../../src/models/backend';
+import { backendLabel, MAX_WASM_THREADS, wasmFlavourLabel, wasmThreadsFor } from '../../src/models/wasm-flavour';
 import { isSoftwareRenderer, webglRenderer } from '../../src/models/webgl-renderer';
 
 const wasmFolder = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+/** Node's WebAssembly has SIMD; tfjs-backend-wasm never runs threads in Node */
+const NODE_WASM = { simd: true, multithreaded: false, threads: 1 };
 
 describe('isSoftwareRenderer', () => {
   it.each([
@@ -43,11 +46,13 @@ describe('startBackend', () => {
     expect(await startBackend('auto', wasmFolder, () => 'Google SwiftShader')).toEqual({
       backend: 'wasm',
       note: SOFTWARE_WEBGL_NOTE,
+      wasm: NODE_WASM,
     });
   });
 
   it("'auto' with a GPU (or no WebGL) adds no note; Node has no WebGL, so it lands on WASM", async () => {
-    expect(await startBackend('auto', wasmFolder, () => 'Apple M1')).toEqual({ backend: 'wasm' });
+    expect(await startBackend('auto', wasmFolder, () => 'Apple M1')).toEqual({ backend: 'wasm', wasm: NODE_WASM });
+    expect(await activeBackendLabel()).toBe('WASM SIMD');
   });
 
   it('an explicit choice never looks at the renderer', async () => {
@@ -55,5 +60,35 @@ describe('startBackend', () => {
       throw new Error('read the renderer for an explicit choice');
     };
     expect(await startBackend('cpu', wasmFolder, renderer)).toEqual({ backend: 'cpu' });
+    expect(await activeBackendLabel()).toBe('CPU');
+  });
+});
+
+describe('WASM flavour', () => {
+  it('names the build that runs', () => {
+    expect(wasmFlavourLabel({ simd: true, multithreaded: true, threads: 4 })).toBe('WASM SIMD + 4 threads');
+    expect(wasmFlavourLabel({ simd: true, multithreaded: true, threads: 1 })).toBe('WASM SIMD + 1 thread');
+    expect(wasmFlavourLabel({ simd: true, multithreaded: false, threads: 1 })).toBe('WASM SIMD');
+    expect(wasmFlavourLabel({ simd: false, multithreaded: false, threads: 1 })).toBe('WASM');
+  });
+
+  it('labels the other backends as before, and WASM without a known flavour plainly', () => {
+    expect(backendLabel('webgl')).toBe('WEBGL');
+    expect(backendLabel('cpu', null)).toBe('CPU');
+    expect(backendLabel('wasm', null)).toBe('WASM');
+    expect(backendLabel('wasm', { simd: true, multithreaded: true, threads: 2 })).toBe('WASM SIMD + 2 threads');
+  });
+
+  it.each([
+    [undefined, 1],
+    [Number.NaN, 1],
+    [1, 1],
+    [2, 1],
+    [4, 2],
+    [6, 3],
+    [8, MAX_WASM_THREADS],
+    [64, MAX_WASM_THREADS],
+  ])('hardwareConcurrency %s gives %i thread(s): one per physical core, capped', (cores, threads) => {
+    expect(wasmThreadsFor(cores)).toBe(threads);
   });
 });
