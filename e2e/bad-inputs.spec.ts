@@ -2,11 +2,13 @@
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { FIXTURES, cardFor, decisions, dropFiles, fixtureFile, openApp, requireModels, type DroppedFile } from './helpers';
+import { MAX_PIXELS } from '../src/pipeline/limits';
 
 test.beforeEach(requireModels);
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const HUGE_SIDE = 12000;
+// the largest square image within the stated pixel limit: far more than the model needs, so it is downscaled
+const HUGE_SIDE = Math.floor(Math.sqrt(MAX_PIXELS));
 
 function pseudoRandomBytes(count: number, seed: number): Buffer {
   const bytes = Buffer.alloc(count);
@@ -37,7 +39,7 @@ test('broken files and a huge image each get their own message; the radiograph b
   const broken = await brokenFiles();
   expect(broken.corruptPng!.buffer.subarray(0, 8)).toEqual(PNG_SIGNATURE);
   const huge: DroppedFile = {
-    name: 'huge-12000.png',
+    name: `huge-${HUGE_SIDE}.png`,
     mimeType: 'image/png',
     buffer: await sharp({ create: { width: HUGE_SIDE, height: HUGE_SIDE, channels: 3, background: { r: 90, g: 90, b: 90 } } })
       .png()
