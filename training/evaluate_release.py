@@ -1,0 +1,143 @@
+"""The source-aware evaluation (within-source AUC, source-only baseline, source separation, body part per source on
+films and frame-filling crops) of the models as shipped in public/models, on the test split they were evaluated on.
+For a release whose training checkpoint is not kept (0.1, run main3): its own split was drawn by the earlier
+split_by_group (one random stream over the sorted strata), reproduced here with --legacy-split.
+
+    /usr/bin/python3 training/evaluate_release.py --legacy-split --out training/reports/release-0.1 --into-manifest
+"""
+import argparse
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from config import REPO, Config  # noqa: E402
+from data import (add_synthetic_rows, bodypart_target, build_cache, foreground_box, letterbox_area,  # noqa: E402
+                  load_gray, read_rows, split_by_group)
+from jsonio import dumps  # noqa: E402
+from source_metrics import auc, baseline_by_source, confounded, source_separation, within_source_auc  # noqa: E402
+from tfjs_graph import Graph  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--models", type=Path, default=REPO / "public" / "models")
+ap.add_argument("--legacy-split", action="store_true", help="the split of release 0.1 (before per-stratum streams)")
+ap.add_argument("--out", type=Path, required=True)
+ap.add_argument("--into-manifest", action="store_true", help="also write the per-source summary into the manifest's metrics")
+args = ap.parse_args()
+torch.set_num_threads(2)
+cfg = replace(Config(), extra_data=(), external_sources=())
+manifest = json.loads((args.models / "manifest.json").read_text())
+[(model_name, spec)] = manifest["models"].items()
+topology = json.loads((args.models / spec["path"]).read_text())
+
+# ---------------------------------------------------------------- the shipped graph in the reference executor
+graph = Graph(spec["inputName"], manifest["input"]["size"], 1)
+graph.nodes = topology["modelTopology"]["node"]
+[group] = topology["weightsManifest"]
+data = b"".join((args.models / model_name / p).read_bytes() for p in group["paths"])
+offset = 0
+for w in group["weights"]:
+    count = int(np.prod(w["shape"])) if w["shape"] else 1
+    dtype = w.get("quantization", {}).get("dtype", w["dtype"])
+    width = {"float16": 2, "float32": 4, "int32": 4}[dtype]
+    raw = np.frombuffer(data, {"float16": np.float16, "float32": np.float32, "int32": np.int32}[dtype], count, offset)
+    graph.weights[w["name"]] = raw.astype(np.int32 if dtype == "int32" else np.float32).reshape(w["shape"])
+    offset += count * width
+heads = spec["heads"]
+bp_head, ab_head = manifest["bodyPart"]["head"], manifest["routing"]["hand"]["head"]
+norm = manifest["input"]["normalization"]
+
+
+def probabilities(pixels):
+    out = {"bodypart": [], "abnormality": []}
+    with torch.no_grad():
+        for i in range(0, len(pixels), 128):
+            x = torch.from_numpy(np.ascontiguousarray(pixels[i:i + 128])).float()[..., None] / 255
+            bp, ab = graph.run((x - norm["mean"]) / norm["std"],
+                               [heads[bp_head]["outputs"]["logits"], heads[ab_head]["outputs"]["logits"]])
+            out["bodypart"].append(torch.softmax(bp, 1).numpy())
+            out["abnormality"].append(torch.sigmoid(ab[:, 0]).numpy())
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- data and split
+def legacy_split(rows):
+    strata = {}
+    for r in rows:
+        strata.setdefault((r["source"], r["body_part"]), {}).setdefault(r["group"], None)
+    assign, rng = {}, random.Random(cfg.seed)
+    for key in sorted(strata):
+        groups = [g for g in strata[key] if g not in assign]
+        rng.shuffle(groups)
+        n_val, n_test = int(round(len(groups) * cfg.val_fraction)), int(round(len(groups) * cfg.test_fraction))
+        for k, g in enumerate(groups):
+            assign[g] = "val" if k < n_val else "test" if k < n_val + n_test else "train"
+    return [assign[r["group"]] for r in rows]
+
+
+rows = add_synthetic_rows(read_rows(cfg.data), cfg.synthetic_ood)
+split = np.array(legacy_split(rows) if args.legacy_split else split_by_group(rows, cfg))
+images = build_cache(cfg, rows)
+sources = np.array([r["source"] for r in rows])
+names = np.array([r["body_part"] for r in rows])
+part = np.array([bodypart_target(n, cfg) for n in names])
+abnormal = np.array([int(r["abnormal"]) if r["abnormal"] in ("0", "1") else -1 for r in rows])
+test, train = np.flatnonzero(split == "test"), np.flatnonzero(split == "train")
+P = probabilities(images[test])
+supported = list(range(len(cfg.supported)))
+min_conf = manifest["bodyPart"]["minConfidence"]
+accepted = lambda p: np.isin(p.argmax(1), supported) & (p.max(1) >= min_conf)  # noqa: E731
+
+report = {"models": manifest["version"], "split": "legacy (release 0.1)" if args.legacy_split else "current",
+          "testImages": int(len(test)), "abnormalityBySource": {}, "bodypartBySource": {}}
+for name in (*cfg.supported, "humerus"):
+    m = (names[test] == name) & (abnormal[test] >= 0)
+    p, y, src = P["abnormality"][m], abnormal[test][m], sources[test][m]
+    tr = train[(names[train] == name) & (abnormal[train] >= 0)]
+    within = within_source_auc(p, y, src, min_per_class=3)
+    pooled = auc(p, y)
+    t = manifest["thresholds"].get(name, {"high": 0.5})
+    report["abnormalityBySource"][name] = {
+        "images": int(m.sum()), "pooledAuc": pooled, "withinSource": within, "confounded": confounded(pooled, within),
+        "sourceOnlyBaselineAuc": auc(baseline_by_source(sources[tr], abnormal[tr], src), y),
+        "sourceSeparation": source_separation(p, y, src, min_n=5),
+        "normalsAboveHigh": {s: {"normal": int(((src == s) & (y == 0)).sum()),
+                                 "aboveHigh": int(((src == s) & (y == 0) & (p >= t["high"])).sum())}
+                             for s in sorted(set(src[y == 0].tolist()))}}
+
+sup_idx = test[np.isin(part[test], supported)]
+views = {"film": images[sup_idx], "tight": [], "zoomed": []}
+for i in sup_idx:
+    gray = load_gray(Path(rows[i]["root"]) / rows[i]["path"])
+    y0, y1, x0, x1 = foreground_box(gray)
+    cy, cx, h, w = (y0 + y1) / 2, (x0 + x1) / 2, (y1 - y0) * 0.7, (x1 - x0) * 0.7
+    views["tight"].append(letterbox_area(gray[y0:y1, x0:x1], cfg.size, cfg.pad_value))
+    views["zoomed"].append(letterbox_area(gray[int(cy - h / 2):int(np.ceil(cy + h / 2)),
+                                               int(cx - w / 2):int(np.ceil(cx + w / 2))], cfg.size, cfg.pad_value))
+for kind, pixels in views.items():
+    pb = probabilities(np.asarray(pixels))["bodypart"]
+    for s in sorted(set(sources[sup_idx].tolist())):
+        m = sources[sup_idx] == s
+        report["bodypartBySource"].setdefault(s, {"images": int(m.sum())})[kind] = {
+            "accuracy": float((pb[m].argmax(1) == part[sup_idx][m]).mean()),
+            "falseRejection": float(1 - accepted(pb[m]).mean())}
+args.out.mkdir(parents=True, exist_ok=True)
+(args.out / "by-source.json").write_text(dumps(report, indent=1))
+print(dumps(report, indent=1))
+if args.into_manifest:  # the same summary export.py writes for a new run, first among the metrics
+    summary = {
+        "abnormalityBySource": {p: {"withinSourceAuc": {s: w["auc"] for s, w in a["withinSource"].items()},
+                                    "pooledAuc": a["pooledAuc"], "sourceOnlyBaselineAuc": a["sourceOnlyBaselineAuc"],
+                                    "confounded": a["confounded"]} for p, a in report["abnormalityBySource"].items()},
+        "bodypartBySource": {s: {k: b[k]["accuracy"] for k in ("film", "tight", "zoomed")}
+                             for s, b in report["bodypartBySource"].items()}}
+    metrics = manifest["metrics"]
+    manifest["metrics"] = {"evaluatedOn": metrics.get("evaluatedOn", "") + "; within-source figures first (evaluate_release.py): "
+                           "pooled ones mix sources whose labels differ", **summary,
+                           **{k: v for k, v in metrics.items() if k not in ("evaluatedOn", *summary)}}
+    (args.models / "manifest.json").write_text(dumps(manifest, indent=1))
