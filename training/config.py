@@ -33,6 +33,8 @@ class Config:
     min_crop_area: float = 0.3
     invert_probability: float = 0.1      # MONOCHROME1-like films
     single_label_sources: str = "drop"   # abnormality loss: "drop" sources (per part) with one label, or "keep" them
+    # the split of the shipped models (release 0.1): "legacy"; runs main5/keep5 used "per-stratum" (data.py)
+    split_scheme: str = "legacy"
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     limit: int = 0                       # >0: use only this many images (smoke runs)

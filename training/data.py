@@ -171,9 +171,13 @@ def split_by_group(rows, cfg):
             continue
         strata.setdefault((r["source"], r["body_part"]), {}).setdefault(r["group"], None)
     assign = {}
+    shared_stream = random.Random(cfg.seed)
     for key in sorted(strata):
         groups = [g for g in strata[key] if g not in assign]
-        random.Random(f"{cfg.seed}|{key[0]}|{key[1]}").shuffle(groups)  # per stratum: a new source moves no other
+        # "legacy": one random stream over the sorted strata (release 0.1's split; a new source shifts the strata
+        # after it); "per-stratum": a stream per stratum, so a new source moves no other image between splits
+        rng = shared_stream if cfg.split_scheme == "legacy" else random.Random(f"{cfg.seed}|{key[0]}|{key[1]}")
+        rng.shuffle(groups)
         n_val = int(round(len(groups) * cfg.val_fraction))
         n_test = int(round(len(groups) * cfg.test_fraction))
         for k, g in enumerate(groups):

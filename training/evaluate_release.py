@@ -7,7 +7,6 @@ split_by_group (one random stream over the sorted strata), reproduced here with 
 """
 import argparse
 import json
-import random
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -66,22 +65,8 @@ def probabilities(pixels):
 
 
 # ---------------------------------------------------------------- data and split
-def legacy_split(rows):
-    strata = {}
-    for r in rows:
-        strata.setdefault((r["source"], r["body_part"]), {}).setdefault(r["group"], None)
-    assign, rng = {}, random.Random(cfg.seed)
-    for key in sorted(strata):
-        groups = [g for g in strata[key] if g not in assign]
-        rng.shuffle(groups)
-        n_val, n_test = int(round(len(groups) * cfg.val_fraction)), int(round(len(groups) * cfg.test_fraction))
-        for k, g in enumerate(groups):
-            assign[g] = "val" if k < n_val else "test" if k < n_val + n_test else "train"
-    return [assign[r["group"]] for r in rows]
-
-
 rows = add_synthetic_rows(read_rows(cfg.data), cfg.synthetic_ood)
-split = np.array(legacy_split(rows) if args.legacy_split else split_by_group(rows, cfg))
+split = np.array(split_by_group(rows, replace(cfg, split_scheme="legacy" if args.legacy_split else "per-stratum")))
 images = build_cache(cfg, rows)
 sources = np.array([r["source"] for r in rows])
 names = np.array([r["body_part"] for r in rows])

@@ -8,12 +8,13 @@ import type { GrayImage } from '../../src/pipeline/types';
 import { decodeImageBytes } from '../../src/decode/node';
 import { MODELS_MISSING_REASON, fixtureBytes, modelsPresent, readModelFile } from './support/models';
 
-// `knownFailure`: the shipped models (release 0.1) call this film something else; the test states it so that a
+// `knownFailure`: the shipped models (release 0.1) get the whole film right but call a crop of it something else
+// (elbow and hand at 80%: other_xray; issue 9); the test states it so that a
 // model that gets it right has to say so here (docs/MODEL_CARD.md has the per-source rates behind it).
 const TEST_SPLIT_FILMS = [
-  { name: 'test-split/elbow_fracatlas_IMG0000541.jpg', part: 'elbow', knownFailure: false },
-  { name: 'test-split/hand_fracatlas_IMG0000112.jpg', part: 'hand', knownFailure: false },
-  { name: 'test-split/shoulder_fracatlas_IMG0000040.jpg', part: 'shoulder', knownFailure: true },
+  { name: 'test-split/elbow_fracatlas_IMG0001062.jpg', part: 'elbow', knownFailure: true },
+  { name: 'test-split/hand_fracatlas_IMG0000019.jpg', part: 'hand', knownFailure: true },
+  { name: 'test-split/shoulder_fracatlas_IMG0000089.jpg', part: 'shoulder', knownFailure: false },
 ] as const;
 
 /** The central `side` fraction of the image along each axis (area side^2), like a user's tighter crop. */
@@ -45,12 +46,17 @@ describeWithModels(modelsPresent ? 'crops keep the body part' : `crops keep the 
   });
 
   for (const film of TEST_SPLIT_FILMS) {
-    const spec = film.knownFailure ? it.fails : it;
-    spec(`a ${film.part} film is called ${film.part} whole and cropped to 80% and 60% of each side`, async () => {
+    it(`a ${film.part} film of the test split is called ${film.part}`, async () => {
       const whole = (await decodeImageBytes(fixtureBytes(film.name))).frames[0];
-      for (const [label, image] of [['whole', whole], ['80%', centreCrop(whole, 0.8)], ['60%', centreCrop(whole, 0.6)]] as const) {
-        const result = await analyzeImage(image, film.name, models);
-        expect(result.bodyPart, `${film.name} ${label}: ${JSON.stringify(result.bodyPartProbabilities)}`).toBe(film.part);
+      const result = await analyzeImage(whole, film.name, models);
+      expect(result.bodyPart, JSON.stringify(result.bodyPartProbabilities)).toBe(film.part);
+    });
+    const spec = film.knownFailure ? it.fails : it;
+    spec(`and still ${film.part} cropped to 80% and 60% of each side`, async () => {
+      const whole = (await decodeImageBytes(fixtureBytes(film.name))).frames[0];
+      for (const side of [0.8, 0.6]) {
+        const result = await analyzeImage(centreCrop(whole, side), film.name, models);
+        expect(result.bodyPart, `${film.name} ${side}: ${JSON.stringify(result.bodyPartProbabilities)}`).toBe(film.part);
       }
     });
   }
