@@ -111,6 +111,16 @@ def foreground_box(gray: np.ndarray, margin: float = 0.04):
     return max(0, rows[0] - my), min(h, rows[-1] + 1 + my), max(0, cols[0] - mx), min(w, cols[-1] + 1 + mx)
 
 
+def frame_filling_crops(gray: np.ndarray, size: int, pad_value: int) -> dict:
+    """Crops of a film as a user would drop them, letterboxed to the model's input: the film's content box (tight)
+    and the central 70% of it (zoomed: the bone fills the frame, part of it cut off, like MURA's films)."""
+    y0, y1, x0, x1 = foreground_box(gray)
+    cy, cx, h, w = (y0 + y1) / 2, (x0 + x1) / 2, (y1 - y0) * 0.7, (x1 - x0) * 0.7
+    zy0, zy1, zx0, zx1 = int(cy - h / 2), int(np.ceil(cy + h / 2)), int(cx - w / 2), int(np.ceil(cx + w / 2))
+    return {"tight": letterbox_area(gray[y0:y1, x0:x1], size, pad_value),
+            "zoomed": letterbox_area(gray[zy0:zy1, zx0:zx1], size, pad_value)}
+
+
 def synthetic_ood(n: int, size: int, seed: int) -> np.ndarray:
     """Blank, noise, gradient and pattern images: inputs the app must reject as not radiographs."""
     rng = np.random.default_rng(seed)

@@ -15,7 +15,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config, config_from_dict, config_to_dict  # noqa: E402
-from data import foreground_box, letterbox_area, load_dataset, load_gray  # noqa: E402
+from data import frame_filling_crops, load_dataset, load_gray  # noqa: E402
 from source_metrics import (auc, baseline_by_source, confounded, source_separation,  # noqa: E402
                             two_label_strata, within_source_auc)
 from model import RadiographNet  # noqa: E402
@@ -253,14 +253,7 @@ for other in ("humerus", "wrist"):  # not shipped parts, but MURA films with bot
 
 
 def crop_views(i):
-    """Frame-filling crops of a test film, as a user would drop them: the film's content box (tight), and the
-    central 70% of it (zoomed: the bone fills the frame, part of it cut off)."""
-    gray = load_gray(Path(rows[i]["root"]) / rows[i]["path"])
-    y0, y1, x0, x1 = foreground_box(gray)
-    cy, cx, h, w = (y0 + y1) / 2, (x0 + x1) / 2, (y1 - y0) * 0.7, (x1 - x0) * 0.7
-    zy0, zy1, zx0, zx1 = int(cy - h / 2), int(np.ceil(cy + h / 2)), int(cx - w / 2), int(np.ceil(cx + w / 2))
-    return {"tight": letterbox_area(gray[y0:y1, x0:x1], cfg.size, cfg.pad_value),
-            "zoomed": letterbox_area(gray[zy0:zy1, zx0:zx1], cfg.size, cfg.pad_value)}
+    return frame_filling_crops(load_gray(Path(rows[i]["root"]) / rows[i]["path"]), cfg.size, cfg.pad_value)
 
 
 def bodypart_by_source():

@@ -16,8 +16,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config  # noqa: E402
-from data import (add_synthetic_rows, bodypart_target, build_cache, foreground_box, letterbox_area,  # noqa: E402
-                  load_gray, read_rows, split_by_group)
+from data import (add_synthetic_rows, bodypart_target, build_cache, frame_filling_crops, load_gray,  # noqa: E402
+                  read_rows, split_by_group)
 from jsonio import dumps  # noqa: E402
 from source_metrics import auc, baseline_by_source, confounded, source_separation, within_source_auc  # noqa: E402
 from tfjs_graph import Graph  # noqa: E402
@@ -98,12 +98,9 @@ for name in (*cfg.supported, "humerus"):
 sup_idx = test[np.isin(part[test], supported)]
 views = {"film": images[sup_idx], "tight": [], "zoomed": []}
 for i in sup_idx:
-    gray = load_gray(Path(rows[i]["root"]) / rows[i]["path"])
-    y0, y1, x0, x1 = foreground_box(gray)
-    cy, cx, h, w = (y0 + y1) / 2, (x0 + x1) / 2, (y1 - y0) * 0.7, (x1 - x0) * 0.7
-    views["tight"].append(letterbox_area(gray[y0:y1, x0:x1], cfg.size, cfg.pad_value))
-    views["zoomed"].append(letterbox_area(gray[int(cy - h / 2):int(np.ceil(cy + h / 2)),
-                                               int(cx - w / 2):int(np.ceil(cx + w / 2))], cfg.size, cfg.pad_value))
+    crops = frame_filling_crops(load_gray(Path(rows[i]["root"]) / rows[i]["path"]), cfg.size, cfg.pad_value)
+    for kind in ("tight", "zoomed"):
+        views[kind].append(crops[kind])
 for kind, pixels in views.items():
     pb = probabilities(np.asarray(pixels))["bodypart"]
     for s in sorted(set(sources[sup_idx].tolist())):
