@@ -1,15 +1,14 @@
 // Batch at scale: resuming an interrupted run (--out FILE --resume) and progress on stderr. The parsing of an
 // interrupted output and the progress line are tested directly; the CLI itself on real fixture images.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../../cli/args';
 import { Progress, formatDuration, progressLine } from '../../cli/progress';
 import { firstCsvField, resumePoint } from '../../cli/resume';
-import { FIXTURES, FIXTURE_IMAGES, MODELS_MISSING_REASON, REPO_ROOT, modelsPresent } from './support/models';
+import { predict } from './support/cli';
+import { FIXTURES, FIXTURE_IMAGES, MODELS_MISSING_REASON, modelsPresent } from './support/models';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const row = (file: string, decision = 'normal') => JSON.stringify({ file, decision });
@@ -83,19 +82,6 @@ describe('progress on stderr', () => {
     expect(tty[0]).toMatch(/^\r1\/10 files, .*\x1b\[K$/);
   });
 });
-
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(REPO_ROOT, 'cli', 'predict.ts');
-
-async function predict(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string };
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
 
 const describeWithModels = modelsPresent ? describe : describe.skip;
 

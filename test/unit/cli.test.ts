@@ -1,31 +1,11 @@
 // The predict CLI as a user runs it: spawned through tsx on real files, reading the real exported models.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyPartClasses, parseManifestText } from '../../src/pipeline/manifest';
+import { predict } from './support/cli';
 import { FIXTURES, FIXTURE_IMAGES, MODELS_DIR, MODELS_MISSING_REASON, REPO_ROOT, modelsPresent } from './support/models';
-
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = join(REPO_ROOT, 'cli', 'predict.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function predict(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string };
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
 
 describe('predict CLI usage errors (exit status 2, message on stderr)', () => {
   it('refuses to run without files', async () => {
