@@ -58,16 +58,12 @@ def probabilities(pixels_uint8, weights=None, batch=128):
     return {h: np.concatenate(v) for h, v in out.items()}
 
 
-def images_of(idx):
-    return images[np.sort(idx)] if len(idx) and np.all(np.diff(idx) > 0) else images[idx]
-
-
 # ---------------------------------------------------------------- quantisation of the one graph, measured on validation
 val, test = np.flatnonzero(split == "val"), np.flatnonzero(split == "test")
-reference = probabilities(images_of(val))
+reference = probabilities(images[val])
 trials = {}
 for mode in ("uint8", "float16"):
-    p = probabilities(images_of(val), graph.quantised(mode)[1])
+    p = probabilities(images[val], graph.quantised(mode)[1])
     trials[mode] = {
         "bodypart": {"maxAbsProbabilityError": float(np.abs(p["bodypart"] - reference["bodypart"]).max()),
                      "sameDecision": float((p["bodypart"].argmax(1) == reference["bodypart"].argmax(1)).mean())},
@@ -78,7 +74,7 @@ chosen = next((m for m in ("uint8", "float16") if all(
 quantisation = {"chosen": chosen, "trials": trials}
 print(f"quantisation {chosen} {trials}", flush=True)
 shipped_weights = graph.quantised(chosen)[1]
-P = {s: probabilities(images_of(idx), shipped_weights) for s, idx in (("val", val), ("test", test))}
+P = {s: probabilities(images[idx], shipped_weights) for s, idx in (("val", val), ("test", test))}
 supported_ids = list(range(len(cfg.supported)))
 # (source, part) strata with both labels anywhere in the data: where an AUC can measure pathology, not source
 both_labels = two_label_strata(sources, names_of_part, abnormal)

@@ -193,7 +193,7 @@ lines = [
         for m, heads_t in report["quantisation"]["trials"].items()) + f" -> {report['quantisation']['chosen']}.", "",
     "## Data", "",
     f"{len(rows)} images from `../shared/data/xray` (see its README)"
-    + (" and the fetched MURA-style cache (`training/extra_data.py`)" if len(rows) > len(read_rows(cfg.data)) else "")
+    + (" and the fetched MURA-style cache (`training/extra_data.py`)" if any(r["source"].startswith("gh-") for r in rows) else "")
     + ", split by patient/group into "
     + ", ".join(f"{s} {v['images']} images / {v['groups']} groups" for s, v in report["split"].items())
     + f" plus {cfg.synthetic_ood} generated blank/noise/pattern images as non-radiographs.", "",
