@@ -37,6 +37,9 @@ class Config:
     split_scheme: str = "legacy"
     val_fraction: float = 0.15
     test_fraction: float = 0.15
+    # start from an exported model instead of from scratch: "<models folder>:<head whose backbone is taken>",
+    # e.g. "public/models:abnormality" (release 0.1's abnormality backbone and head; other heads start fresh)
+    init_from: str = ""
     limit: int = 0                       # >0: use only this many images (smoke runs)
     supported: tuple = ("elbow", "hand", "shoulder")
     bodypart_classes: tuple = ("elbow", "hand", "shoulder", "other_xray", "not_xray")

@@ -175,18 +175,23 @@ def add_synthetic_rows(rows, n):
 def split_by_group(rows, cfg):
     """train/val/test by group, stratified by (source, body part) of each group's first row; rows of an external
     source are `external` (evaluated, never trained on)."""
-    strata = {}
+    strata, extra = {}, set()
     for r in rows:
         if r["source"] in cfg.external_sources:
             continue
         strata.setdefault((r["source"], r["body_part"]), {}).setdefault(r["group"], None)
+        if r.get("root") and Path(r["root"]) != Path(cfg.data):
+            extra.add((r["source"], r["body_part"]))
     assign = {}
     shared_stream = random.Random(cfg.seed)
-    for key in sorted(strata):
+    # legacy: --data's strata first, so an extra folder's patient who is also in --data joins that patient's split
+    order = sorted(strata, key=lambda k: (cfg.split_scheme == "legacy" and k in extra, k))
+    for key in order:
         groups = [g for g in strata[key] if g not in assign]
-        # "legacy": one random stream over the sorted strata (release 0.1's split; a new source shifts the strata
-        # after it); "per-stratum": a stream per stratum, so a new source moves no other image between splits
-        rng = shared_stream if cfg.split_scheme == "legacy" else random.Random(f"{cfg.seed}|{key[0]}|{key[1]}")
+        # "legacy": one random stream over the sorted strata of --data (release 0.1's split, kept exactly when
+        # extra folders are added); "per-stratum": a stream per stratum, so a new source moves no other image
+        legacy = cfg.split_scheme == "legacy" and key not in extra
+        rng = shared_stream if legacy else random.Random(f"{cfg.seed}|{key[0]}|{key[1]}")
         rng.shuffle(groups)
         n_val = int(round(len(groups) * cfg.val_fraction))
         n_test = int(round(len(groups) * cfg.test_fraction))

@@ -20,7 +20,7 @@ from data import (add_synthetic_rows, bodypart_target, build_cache, frame_fillin
                   read_rows, split_by_group)
 from jsonio import dumps  # noqa: E402
 from source_metrics import auc, baseline_by_source, confounded, source_separation, within_source_auc  # noqa: E402
-from tfjs_graph import Graph  # noqa: E402
+from tfjs_graph import Graph, read_weights  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--models", type=Path, default=REPO / "public" / "models")
@@ -37,16 +37,7 @@ topology = json.loads((args.models / spec["path"]).read_text())
 # ---------------------------------------------------------------- the shipped graph in the reference executor
 graph = Graph(spec["inputName"], manifest["input"]["size"], 1)
 graph.nodes = topology["modelTopology"]["node"]
-[group] = topology["weightsManifest"]
-data = b"".join((args.models / model_name / p).read_bytes() for p in group["paths"])
-offset = 0
-for w in group["weights"]:
-    count = int(np.prod(w["shape"])) if w["shape"] else 1
-    dtype = w.get("quantization", {}).get("dtype", w["dtype"])
-    width = {"float16": 2, "float32": 4, "int32": 4}[dtype]
-    raw = np.frombuffer(data, {"float16": np.float16, "float32": np.float32, "int32": np.int32}[dtype], count, offset)
-    graph.weights[w["name"]] = raw.astype(np.int32 if dtype == "int32" else np.float32).reshape(w["shape"])
-    offset += count * width
+graph.weights = read_weights(args.models / spec["path"])
 heads = spec["heads"]
 bp_head, ab_head = manifest["bodyPart"]["head"], manifest["routing"]["hand"]["head"]
 norm = manifest["input"]["normalization"]

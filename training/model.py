@@ -50,3 +50,44 @@ class RadiographNet(nn.Module):
 def cam(features, head: nn.Linear):
     """Class-activation maps [N, K, h, w] of a linear head; their spatial mean + bias equals its logits."""
     return torch.einsum("nchw,kc->nkhw", features, head.weight)
+
+
+def conv_bns(model: RadiographNet):
+    """The network's ConvBN layers under their exported names (training/tfjs_graph.py)."""
+    layers = {"stem": model.stem}
+    for i, stage in enumerate(model.stages):
+        layers[f"stage{i}/down"], layers[f"stage{i}/conv"] = stage.down, stage.conv
+    return layers
+
+
+@torch.no_grad()
+def init_from_export(model: RadiographNet, weights: dict, prefix: str, sample: torch.Tensor, head_names: dict):
+    """Start `model` from an exported graph's weights (BN folded into conv + bias, calibration folded into each
+    head): the backbone under `prefix`, and each head in `head_names` ({model attribute: exported head}) that
+    the export has. Each batch norm is then set so that, on `sample`, it passes the folded conv's output
+    through unchanged (its batch statistics are those of `sample`): training starts from the exported function."""
+    layers = conv_bns(model)
+    for name, layer in layers.items():
+        conv, bn = layer[0], layer[1]
+        conv.weight.copy_(torch.from_numpy(weights[f"{prefix}{name}/weights"]).permute(3, 2, 0, 1))
+        bn.running_mean.zero_(), bn.running_var.fill_(1 - bn.eps), bn.weight.fill_(1)
+        bn.bias.copy_(torch.from_numpy(weights[f"{prefix}{name}/bias"]))
+    for attr, exported in head_names.items():
+        head = getattr(model, attr)
+        head.weight.copy_(torch.from_numpy(weights[f"{exported}/cam/weights"])[0, 0].T)
+        bias = weights.get(f"{exported}/head/bias", weights.get(f"{exported}/bias"))  # repacked / export_network
+        head.bias.copy_(torch.from_numpy(bias))
+    # statistics of each conv's raw output under the exported function (eval mode = folded exactly)
+    stats, hooks = {}, []
+    for name, layer in layers.items():
+        hooks.append(layer[0].register_forward_hook(
+            lambda m, i, out, name=name: stats.__setitem__(name, (out.mean((0, 2, 3)), out.var((0, 2, 3))))))
+    model.eval()
+    model(sample)
+    for h in hooks:
+        h.remove()
+    for name, layer in layers.items():
+        bn, (mean, var) = layer[1], stats[name]
+        bn.running_mean.copy_(mean), bn.running_var.copy_(var)
+        bn.bias.add_(mean)
+        bn.weight.copy_(torch.sqrt(var + bn.eps))

@@ -179,3 +179,23 @@ def export_network(model, size: int, heads: dict):
 def output_names(heads) -> dict:
     """The graph's output node of each head: {head: {"logits": node, "cam": node}}."""
     return {name: {"logits": f"{name}/logits", "cam": f"{name}/cam"} for name in heads}
+
+
+def read_weights(model_json: Path) -> dict:
+    """{name: float32/int32 array} of a TF.js graph model's weights, dequantised (float16 or uint8 affine)."""
+    topology = json.loads(model_json.read_text())
+    [group] = topology["weightsManifest"]
+    data = b"".join((model_json.parent / p).read_bytes() for p in group["paths"])
+    weights, offset = {}, 0
+    for w in group["weights"]:
+        count = int(np.prod(w["shape"])) if w["shape"] else 1
+        quant = w.get("quantization", {})
+        dtype = quant.get("dtype", w["dtype"])
+        raw = np.frombuffer(data, {"float16": np.float16, "float32": np.float32, "int32": np.int32,
+                                   "uint8": np.uint8}[dtype], count, offset)
+        offset += raw.nbytes
+        if dtype == "uint8":
+            raw = raw.astype(np.float32) * np.float32(quant["scale"]) + np.float32(quant["min"])
+        weights[w["name"]] = raw.astype(np.int32 if dtype == "int32" else np.float32).reshape(w["shape"])
+    return weights
+

@@ -7,6 +7,7 @@
 Reads like a script, top to bottom: config, data, model, loop, calibration, checkpoint.
 """
 import argparse
+import json
 import math
 import sys
 import time
@@ -18,9 +19,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from config import Config, config_to_dict  # noqa: E402
+from config import REPO, Config, config_to_dict  # noqa: E402
 from data import build_cache, load_dataset  # noqa: E402
-from model import RadiographNet  # noqa: E402
+from model import RadiographNet, init_from_export  # noqa: E402
+from tfjs_graph import read_weights  # noqa: E402
 
 # ---------------------------------------------------------------- config
 ap = argparse.ArgumentParser()
@@ -33,10 +35,13 @@ ap.add_argument("--runs", type=Path, help="folder of runs (default training/runs
 ap.add_argument("--single-label-sources", dest="single_label_sources", choices=("drop", "keep"))
 ap.add_argument("--no-extra", action="store_true", help="only --data, not the fetched extra folders")
 ap.add_argument("--threads", type=int)
+ap.add_argument("--lr", type=float)
+ap.add_argument("--init-from", dest="init_from", help="<models folder>:<head>: start from that exported backbone")
 args = ap.parse_args()
 cfg = Config()
 cfg = replace(cfg, **{k: v for k, v in vars(args).items()
-                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads") and v is not None})
+                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads", "lr", "init_from")
+                      and v is not None})
 if args.no_extra:
     cfg = replace(cfg, extra_data=())
 run_dir = cfg.runs / args.run
@@ -160,6 +165,17 @@ def augment(idx):
 
 # ---------------------------------------------------------------- model
 model = RadiographNet(num_parts, cfg.widths)
+if cfg.init_from:
+    # a head's own backbone in a two-backbone export (release 0.1 repacked): its weights are "<head>/<layer>/..."
+    folder, head = cfg.init_from.rsplit(":", 1)
+    manifest = json.loads((REPO / folder / "manifest.json").read_text())
+    assert manifest["input"]["size"] == cfg.size, "the exported model's input size differs"
+    [spec] = manifest["models"].values()
+    exported_heads = {"bodypart": manifest["bodyPart"]["head"], "abnormality": manifest["routing"]["hand"]["head"]}
+    kept = {attr: exported for attr, exported in exported_heads.items() if exported == head}
+    sample = np.sort(np.random.default_rng(cfg.seed).choice(train_idx, 256, replace=False))
+    init_from_export(model, read_weights(REPO / folder / spec["path"]), f"{head}/", normalize(to_input(images[sample])), kept)
+    log(f"initialised from {cfg.init_from}: that head's backbone, heads {list(kept)} kept, the others fresh")
 steps_per_epoch = math.ceil(len(train_idx) / cfg.batch)
 opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch, pct_start=0.15)

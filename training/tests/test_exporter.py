@@ -1,5 +1,7 @@
-"""Exporter checks that need only PyTorch: batch-norm folding and the reference executor."""
+"""Exporter checks that need only PyTorch: batch-norm folding, the reference executor, and starting training
+from an exported model."""
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -7,8 +9,8 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import RadiographNet, cam  # noqa: E402
-from tfjs_graph import export_network, fold_bn  # noqa: E402
+from model import RadiographNet, cam, init_from_export  # noqa: E402
+from tfjs_graph import export_network, fold_bn, output_names, read_weights  # noqa: E402
 
 
 class ExporterTest(unittest.TestCase):
@@ -57,6 +59,31 @@ class ExporterTest(unittest.TestCase):
             self.assertEqual(len(specs), len(g.weights))
             for name, w in g.weights.items():
                 self.assertLessEqual(float(abs(deq[name] - w).max()), tol * max(1.0, float(abs(w).max())), name)
+
+    def test_training_starts_from_an_exported_model_as_it_was_exported(self):
+        trained = RadiographNet(5, (8, 8, 16, 16, 24))
+        with torch.no_grad():                        # batch norms that are not the identity
+            for m in trained.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-1, 1), m.running_var.uniform_(0.5, 2)
+                    m.weight.uniform_(0.5, 1.5), m.bias.uniform_(-0.5, 0.5)
+        trained.eval()
+        heads = {"bodypart": (trained.bodypart, 1.0, None), "abnormality": (trained.abnormality, 1.0, None)}
+        x = torch.randn(6, 1, 64, 64)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "radiograph"
+            export_network(trained, 64, heads).save(folder, output_names(heads), "float16")
+            weights = read_weights(folder / "model.json")
+        fresh = RadiographNet(5, (8, 8, 16, 16, 24))
+        init_from_export(fresh, weights, "", x, {"bodypart": "bodypart", "abnormality": "abnormality"})
+        fresh.eval()
+        with torch.no_grad():
+            for got, want in zip(fresh(x), trained(x)):
+                torch.testing.assert_close(got, want, rtol=2e-2, atol=2e-2)   # float16 weights
+            fresh.dropout.p = 0                      # training mode: batch statistics of x give the same function
+            fresh.train()
+            for got, want in zip(fresh(x), trained(x)):
+                torch.testing.assert_close(got, want, rtol=2e-2, atol=2e-2)
 
 
 if __name__ == "__main__":
