@@ -26,10 +26,12 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--models", type=Path, default=REPO / "public" / "models")
 ap.add_argument("--legacy-split", action="store_true", help="the split of release 0.1 (before per-stratum streams)")
 ap.add_argument("--out", type=Path, required=True)
+ap.add_argument("--with-extra", action="store_true",
+                help="also the fetched extra folders (training/extra_data.py): their test films and the external test")
 ap.add_argument("--into-manifest", action="store_true", help="also write the per-source summary into the manifest's metrics")
 args = ap.parse_args()
 torch.set_num_threads(2)
-cfg = replace(Config(), extra_data=(), external_sources=())
+cfg = Config() if args.with_extra else replace(Config(), extra_data=(), external_sources=())
 manifest = json.loads((args.models / "manifest.json").read_text())
 [(model_name, spec)] = manifest["models"].items()
 topology = json.loads((args.models / spec["path"]).read_text())
@@ -56,7 +58,7 @@ def probabilities(pixels):
 
 
 # ---------------------------------------------------------------- data and split
-rows = add_synthetic_rows(read_rows(cfg.data), cfg.synthetic_ood)
+rows = add_synthetic_rows(read_rows(cfg.data, cfg.extra_data), cfg.synthetic_ood)
 split = np.array(split_by_group(rows, replace(cfg, split_scheme="legacy" if args.legacy_split else "per-stratum")))
 images = build_cache(cfg, rows)
 sources = np.array([r["source"] for r in rows])
@@ -71,7 +73,7 @@ accepted = lambda p: np.isin(p.argmax(1), supported) & (p.max(1) >= min_conf)  #
 
 report = {"models": manifest["version"], "split": "legacy (release 0.1)" if args.legacy_split else "current",
           "testImages": int(len(test)), "abnormalityBySource": {}, "bodypartBySource": {}}
-for name in (*cfg.supported, "humerus"):
+for name in (*cfg.supported, "humerus", *(("wrist",) if args.with_extra else ())):
     m = (names[test] == name) & (abnormal[test] >= 0)
     p, y, src = P["abnormality"][m], abnormal[test][m], sources[test][m]
     tr = train[(names[train] == name) & (abnormal[train] >= 0)]
@@ -99,6 +101,17 @@ for kind, pixels in views.items():
         report["bodypartBySource"].setdefault(s, {"images": int(m.sum())})[kind] = {
             "accuracy": float((pb[m].argmax(1) == part[sup_idx][m]).mean()),
             "falseRejection": float(1 - accepted(pb[m]).mean())}
+external = np.flatnonzero(split == "external")
+if len(external):  # the seed project's test pictures: body part and abnormality, never trained on
+    pe, y_part, y_abn = probabilities(images[external]), part[external], abnormal[external]
+    high = np.array([manifest["thresholds"].get(names[i], {"high": 1.0})["high"] for i in external])
+    report["external"] = {
+        "images": int(len(external)),
+        "bodypartAccuracySupported": float((pe["bodypart"].argmax(1) == y_part).mean()),
+        "falseRejectionSupported": float(1 - accepted(pe["bodypart"]).mean()),
+        "abnormalityAuc": auc(pe["abnormality"], y_abn),
+        "abnormal": int((y_abn == 1).sum()), "normal": int((y_abn == 0).sum()),
+        "normalsAboveHigh": int(((y_abn == 0) & (pe["abnormality"] >= high)).sum())}
 args.out.mkdir(parents=True, exist_ok=True)
 (args.out / "by-source.json").write_text(dumps(report, indent=1))
 print(dumps(report, indent=1))

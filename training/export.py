@@ -103,6 +103,7 @@ manifest = {
                  "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, one graph: the backbone "
                                  "runs once, two heads (body part, abnormality), calibrated on validation",
                  "abnormalityLoss": f"balanced within each (source, part); single-label sources: {cfg.single_label_sources}",
+                 **({"initialisedFrom": cfg.init_from} if cfg.init_from else {}),
                  "code": "training/ (train.py, evaluate.py, export.py)"},
     "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())],
     "limitations": [
@@ -152,24 +153,39 @@ print(f"wrote {len(cases)} parity goldens to {args.golden}")
 
 # ---------------------------------------------------------------- model card
 def comparison_lines():
-    """Other runs (e.g. the single-label sources kept in the abnormality loss), measured the same way."""
+    """Other models measured the same way on the same test split: another run's report (evaluate.py) or the
+    evaluation of a shipped release (evaluate_release.py)."""
     if not args.compare:
         return []
     runs = [("shipped: " + args.run, report)] + [
         (label, json.loads(Path(path).read_text())) for label, path in (c.split("=", 1) for c in args.compare)]
     keys = [(part, src) for part, r in report["abnormalityBySource"].items() for src in r["withinSource"]]
-    out = ["## Runs compared", "", "The same evaluation on other training runs (test split; the data of each run as "
-           "its config says):", "",
-           "| run | " + " | ".join(f"{p} {s} AUC" for p, s in keys) + " | body part (supported) | max source separation |",
-           "|---" * (len(keys) + 3) + "|"]
-    for label, rep in runs:
+    film_sources = [s for s in ("fracatlas", "roboflow-mura") if s in report["bodypart"]["bySource"]]
+
+    def row(label, rep):
         aucs = [rep["abnormalityBySource"].get(p, {}).get("withinSource", {}).get(s, {}).get("auc") for p, s in keys]
+        by_source = rep.get("bodypartBySource") or rep["bodypart"]["bySource"]
+        films = [f"{pct(by_source.get(s, {}).get('film', {}).get('accuracy'))} / "
+                 f"{pct(by_source.get(s, {}).get('zoomed', {}).get('accuracy'))}" for s in film_sources]
+        normals = rep["abnormalityBySource"].get("humerus", {}).get("normalsAboveHigh", {}).get("mura-humerus")
         seps = [abs(q["auc"] - 0.5) + 0.5 for r in rep["abnormalityBySource"].values() for q in r["sourceSeparation"]
                 if q["auc"] is not None]
-        out.append(f"| {label} | " + " | ".join(num(a) for a in aucs) + f" | {pct(rep['bodypart']['accuracySupported'])}"
-                   f" | {num(max(seps)) if seps else 'n/a'} |")
-    return out + ["", "Max source separation: the largest separation AUC (folded to >= 0.5) of the abnormality "
-                  "score between two sources at equal labels; 0.5 would mean the score never reveals the source.", ""]
+        ext = rep.get("external") or {}
+        cells = [label, *(num(a) for a in aucs), *films,
+                 f"{normals['aboveHigh']} of {normals['normal']}" if normals else "n/a",
+                 f"{pct(ext.get('bodypartAccuracySupported'))} / {num(ext.get('abnormalityAuc'))}",
+                 num(max(seps)) if seps else "n/a"]
+        return "| " + " | ".join(cells) + " |"
+    return ["## Models compared", "",
+            "The same evaluation of other models on the same test split (release 0.1's split of `../shared/data/xray`; "
+            "the fetched films split per stratum after it):", "",
+            "| model | " + " | ".join(f"{p} {s} AUC" for p, s in keys)
+            + " | " + " | ".join(f"body part {s} film / zoomed" for s in film_sources)
+            + " | normal MURA humerus above high | seed's test pictures: body part / AUC | max source separation |",
+            "|---" * (len(keys) + len(film_sources) + 4) + "|",
+            *[row(label, rep) for label, rep in runs],
+            "", "Max source separation: the largest separation AUC (folded to >= 0.5) of the abnormality score between "
+            "two sources at equal labels; 0.5 would mean the score never reveals the source.", ""]
 
 
 lines = [
@@ -212,12 +228,14 @@ lines = [
     f"Abnormality loss: {manifest['training']['abnormalityLoss']}. A (source, part) whose images all carry one "
     "label (roboflow-mura's boxed fractures, the shoulder implants) teaches 'this source is abnormal' and nothing "
     "about pathology, so the shipped run leaves it out of the abnormality loss (it still trains the body part); "
-    "'Runs compared' measures the other choice.", "",
+    "'Models compared' measures the other choice where a run made it.", "",
     "Pretrained weights: none were obtainable here in a form our exporter takes. Public snapshots omit files over "
     "4 MB (torchvision's ResNet18 and MobileNetV2 checkpoints are 45 and 14 MB); the npm package nsfwjs ships a "
     "MobileNetV2 (ImageNet-initialised, fine-tuned on photographs, TF.js layers format) that would need a converter "
-    "and depthwise convolutions in our exporter. Every model here is trained from scratch; pretrained against "
-    "from-scratch is not measured.", "",
+    "and depthwise convolutions in our exporter. "
+    + (f"This run started from an earlier BoneLens model (`{cfg.init_from}`: that head's backbone, itself trained "
+       "from scratch on this data) rather than from random weights; 'Models compared' shows both."
+       if cfg.init_from else "This model is trained from scratch."), "",
     *source_markdown(report),
     *comparison_lines(),
     *metrics_markdown(report, "../training/reports/"),
