@@ -36,11 +36,12 @@ ap.add_argument("--single-label-sources", dest="single_label_sources", choices=(
 ap.add_argument("--no-extra", action="store_true", help="only --data, not the fetched extra folders")
 ap.add_argument("--threads", type=int)
 ap.add_argument("--lr", type=float)
+ap.add_argument("--patience", type=int, help="epochs without validation improvement before stopping")
 ap.add_argument("--init-from", dest="init_from", help="<models folder>:<head>: start from that exported backbone")
 args = ap.parse_args()
 cfg = Config()
 cfg = replace(cfg, **{k: v for k, v in vars(args).items()
-                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads", "lr", "init_from")
+                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads", "lr", "init_from", "patience")
                       and v is not None})
 if args.no_extra:
     cfg = replace(cfg, extra_data=())
