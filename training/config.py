@@ -29,6 +29,7 @@ class Config:
     lr: float = 3e-3
     weight_decay: float = 5e-4
     threads: int = 2
+    balance_regions: bool = True         # sampling: regions within a class (chest vs forearm in other_xray) balanced
     crop_probability: float = 0.4        # random resized crop of 0.3-1.0 of the film's area (body part only)
     min_crop_area: float = 0.3
     invert_probability: float = 0.1      # MONOCHROME1-like films

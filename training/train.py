@@ -104,9 +104,20 @@ for subset in (train_idx, val_idx):
                 f"{'balanced' if n0 and n1 else cfg.single_label_sources}")
 
 
-# class balance: sample each image with weight 1/sqrt(size of its body-part class)
+# class balance: sample each image with weight 1/sqrt(size of its body-part class); within a class, its weight is
+# shared out by 1/sqrt(size of each region), so a rare unsupported region (chest, among forearms and humeri) is
+# seen often enough to be rejected
 counts = np.bincount(part[train_idx], minlength=num_parts).astype(float)
 sample_weight = 1 / np.sqrt(np.maximum(counts[part[train_idx]], 1))
+if cfg.balance_regions:
+    regions = np.array([ds["rows"][i]["body_part"] for i in train_idx])
+    names, inverse, region_counts = np.unique(regions, return_inverse=True, return_counts=True)
+    within = 1 / np.sqrt(region_counts[inverse])
+    for c in range(num_parts):
+        members = part[train_idx] == c
+        if members.any():
+            within[members] *= members.sum() / within[members].sum()
+    sample_weight *= within
 sample_weight /= sample_weight.sum()
 
 
@@ -167,15 +178,18 @@ def augment(idx):
 # ---------------------------------------------------------------- model
 model = RadiographNet(num_parts, cfg.widths)
 if cfg.init_from:
-    # a head's own backbone in a two-backbone export (release 0.1 repacked): its weights are "<head>/<layer>/..."
+    # "<head>": the backbone that head runs on; in a two-backbone export (release 0.1 repacked) each head has its
+    # own, named "<head>/<layer>/...", in a one-backbone export both heads share "<layer>/..." and both are kept
     folder, head = cfg.init_from.rsplit(":", 1)
     manifest = json.loads((REPO / folder / "manifest.json").read_text())
     assert manifest["input"]["size"] == cfg.size, "the exported model's input size differs"
     [spec] = manifest["models"].values()
+    weights = read_weights(REPO / folder / spec["path"])
+    own_backbones = f"{head}/stem/weights" in weights
     exported_heads = {"bodypart": manifest["bodyPart"]["head"], "abnormality": manifest["routing"]["hand"]["head"]}
-    kept = {attr: exported for attr, exported in exported_heads.items() if exported == head}
+    kept = {attr: exported for attr, exported in exported_heads.items() if exported == head or not own_backbones}
     sample = np.sort(np.random.default_rng(cfg.seed).choice(train_idx, 256, replace=False))
-    init_from_export(model, read_weights(REPO / folder / spec["path"]), f"{head}/", normalize(to_input(images[sample])), kept)
+    init_from_export(model, weights, f"{head}/" if own_backbones else "", normalize(to_input(images[sample])), kept)
     log(f"initialised from {cfg.init_from}: that head's backbone, heads {list(kept)} kept, the others fresh")
 steps_per_epoch = math.ceil(len(train_idx) / cfg.batch)
 opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
