@@ -111,6 +111,10 @@ manifest = {
         "Trained on open data, not on MURA's elbow/hand/shoulder: elbow has only 21 labelled normal images, "
         "most abnormal shoulders are implants; see docs/MODEL_CARD.md.",
         "Finger, wrist, forearm, humerus and other regions are rejected as unsupported, not analysed.",
+        "Abnormality within one source (the figures a source shortcut cannot inflate): AUC " + ", ".join(
+            f"{w['auc']:.2f} {part} ({src}, {w['abnormal']}/{w['normal']} test films)"
+            for part, r in report["abnormalityBySource"].items() for src, w in r["withinSource"].items()
+            if w["abnormal"] + w["normal"] >= 20) + ": a weak second look, not a fracture detector.",
     ],
     "intendedUse": "Education and a quick second look at elbow, hand and shoulder radiographs, on the user's own device.",
 }
