@@ -237,8 +237,9 @@ lines = [
     "4 MB (torchvision's ResNet18 and MobileNetV2 checkpoints are 45 and 14 MB); the npm package nsfwjs ships a "
     "MobileNetV2 (ImageNet-initialised, fine-tuned on photographs, TF.js layers format) that would need a converter "
     "and depthwise convolutions in our exporter. "
-    + (f"This run started from an earlier BoneLens model (`{cfg.init_from}`: that head's backbone, itself trained "
-       "from scratch on this data) rather than from random weights; 'Models compared' shows both."
+    + (f"This run started from the BoneLens model shipped when it began (`{cfg.init_from}`: that head's backbone), "
+       "not from random weights; the chain goes back to release 0.1, trained from scratch on this data. "
+       "'Models compared' shows the steps."
        if cfg.init_from else "This model is trained from scratch."), "",
     *source_markdown(report),
     *comparison_lines(),
