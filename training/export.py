@@ -264,6 +264,10 @@ lines = [
     "bash training/run.sh                     # train -> evaluate -> export on ../shared/data/xray",
     "bash training/run.sh --data /path/to/MURA-v1.1   # the same on MURA's own layout", "```",
     "Elsewhere: `pip install torch torchvision pillow numpy matplotlib` gives the same stack.",
+    *([f"This model continued from the one shipped before it: with that model back in `public/models` (git history), "
+       f"`bash training/run.sh --run {args.run} --init-from {cfg.init_from} --lr {cfg.lr:g} --epochs {cfg.epochs} "
+       f"--patience {cfg.patience}` repeats the step; `run.sh` alone trains from random weights."]
+      if cfg.init_from else []),
 ]
 args.card.parent.mkdir(parents=True, exist_ok=True)
 args.card.write_text("\n".join(lines) + "\n")
