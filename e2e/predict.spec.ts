@@ -145,6 +145,9 @@ test('the mouse wheel zooms the image view without scrolling the page', async ({
   const card = cardFor(page, file.name);
   const view = card.getByRole('application');
   await view.scrollIntoViewIfNeeded();
+  // charts may still be laying out above the view; with scroll anchoring the browser would move scrollY to follow
+  // them (seen once: +52 px), so only the wheel can move the page here
+  await page.evaluate(() => document.documentElement.style.setProperty('overflow-anchor', 'none'));
   const scrollBefore = await page.evaluate(() => window.scrollY);
   await view.hover();
   await page.mouse.wheel(0, -100);
