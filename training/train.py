@@ -111,7 +111,7 @@ counts = np.bincount(part[train_idx], minlength=num_parts).astype(float)
 sample_weight = 1 / np.sqrt(np.maximum(counts[part[train_idx]], 1))
 if cfg.balance_regions:
     regions = np.array([ds["rows"][i]["body_part"] for i in train_idx])
-    names, inverse, region_counts = np.unique(regions, return_inverse=True, return_counts=True)
+    _, inverse, region_counts = np.unique(regions, return_inverse=True, return_counts=True)
     within = 1 / np.sqrt(region_counts[inverse])
     for c in range(num_parts):
         members = part[train_idx] == c
