@@ -33,7 +33,7 @@ args = ap.parse_args()
 torch.set_num_threads(2)
 cfg = Config() if args.with_extra else replace(Config(), extra_data=(), external_sources=())
 manifest = json.loads((args.models / "manifest.json").read_text())
-[(model_name, spec)] = manifest["models"].items()
+[spec] = manifest["models"].values()
 topology = json.loads((args.models / spec["path"]).read_text())
 
 # ---------------------------------------------------------------- the shipped graph in the reference executor
