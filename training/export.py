@@ -225,8 +225,9 @@ lines = [
     "GitHub repositories commit; `training/extra_data.py` rebuilds them from fetched snapshots into the gitignored "
     "`training/cache/extra/` with their own manifest (origin = repository:path@commit, labels from MURA's "
     "study_positive/negative paths or the repository's folder names, as `label_basis` says), removing copies of each "
-    f"other and of the shared set. Only {sum(r['source'].startswith('gh-') and r['body_part'] in cfg.supported for r in rows)} "
-    "of them are elbow/hand/shoulder films: the public copies of MURA's elbow, hand and shoulder folders are all "
+    "other and of the shared set. Only "
+    f"{sum(r['source'].startswith('gh-') and r['source'] not in cfg.external_sources and r['body_part'] in cfg.supported for r in rows)} "
+    "of the films trained on are elbow/hand/shoulder films: the public copies of MURA's elbow, hand and shoulder folders are all "
     "larger than a snapshot may be. Repositories without a licence file are used "
     "for research only, as MURA's terms allow, and nothing of them is redistributed.", "",
     f"Abnormality loss: {manifest['training']['abnormalityLoss']}. A (source, part) whose images all carry one "
