@@ -32,6 +32,9 @@ class Config:
     balance_regions: bool = True         # sampling: regions within a class (chest vs forearm in other_xray) balanced
     crop_probability: float = 0.4        # random resized crop of 0.3-1.0 of the film's area (body part only)
     min_crop_area: float = 0.3
+    # of the other views, this share is a frame-filling crop of the film (data.frame_filling_crops: its content box, or
+    # the central 70% of that), the shape of MURA's films; a zoomed one teaches the body part only
+    frame_crop_probability: float = 0.25
     invert_probability: float = 0.1      # MONOCHROME1-like films
     single_label_sources: str = "drop"   # abnormality loss: "drop" sources (per part) with one label, or "keep" them
     # the split of the shipped models (release 0.1): "legacy"; runs main5/keep5 used "per-stratum" (data.py)

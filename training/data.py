@@ -166,6 +166,29 @@ def build_cache(cfg, rows, size=None):
     return np.load(path, mmap_mode="r")
 
 
+def build_frame_crop_cache(cfg, rows):
+    """Each image's frame-filling crops (frame_filling_crops: tight, zoomed) at the model's input, decoded once:
+    shape (images, 2, size, size). Synthetic rows keep their whole image in both."""
+    names = "|".join(f"{r.get('root', '')}/{r['path']}" for r in rows)
+    key = hashlib.sha1(f"frames|{cfg.size}|{cfg.pad_value}|{cfg.synthetic_ood}|{names}".encode()).hexdigest()[:10]
+    path = cfg.cache / f"frames-{cfg.size}-{key}.npy"
+    if path.exists():
+        return np.load(path, mmap_mode="r")
+    cfg.cache.mkdir(parents=True, exist_ok=True)
+    frames = np.zeros((len(rows), 2, cfg.size, cfg.size), np.uint8)
+    whole = build_cache(cfg, rows)
+    for i, r in enumerate(rows):
+        if r["source"] == "synthetic":
+            frames[i] = whole[i]
+            continue
+        crops = frame_filling_crops(load_gray(Path(r["root"]) / r["path"]), cfg.size, cfg.pad_value)
+        frames[i] = crops["tight"], crops["zoomed"]
+        if i % 1000 == 0:
+            print(f"  cropped {i}/{len(rows)} at {cfg.size}px", flush=True)
+    np.save(path, frames)
+    return np.load(path, mmap_mode="r")
+
+
 def add_synthetic_rows(rows, n):
     return rows + [dict(path=f"synthetic/{i}", source="synthetic", group=f"synthetic:{i}", body_part="notxray",
                         body_part_alt="", abnormal="", study=f"synthetic:{i}", licence="generated")

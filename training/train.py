@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config, config_to_dict  # noqa: E402
-from data import build_cache, load_dataset  # noqa: E402
+from data import build_cache, build_frame_crop_cache, load_dataset  # noqa: E402
 from model import RadiographNet, init_from_export  # noqa: E402
 from tfjs_graph import read_weights  # noqa: E402
 
@@ -69,6 +69,7 @@ val_idx = np.flatnonzero(split == "val")
 num_parts = len(cfg.bodypart_classes)
 log(f"images: {len(images)}  train {len(train_idx)}  val {len(val_idx)}  test {(split == 'test').sum()}")
 crop_source = build_cache(cfg, ds["rows"], 2 * cfg.size)  # sharp pixels for tight crops
+frame_crops = build_frame_crop_cache(cfg, ds["rows"])     # [:, 0] content box, [:, 1] its central 70%
 sources = np.array([r["source"] for r in ds["rows"]])
 
 
@@ -141,13 +142,18 @@ def normalize(x):
 
 
 def augment(idx):
-    """Radiograph-plausible views of images[idx] and which of them are crops: a random resized crop (0.3-1.0 of the film's area, aimed at
-    its content, so a frame-filling hand is as familiar as a small hand on a large film) or the whole film with
-    a small scale/shift, rotation, flips, exposure (contrast, gamma, brightness) and inversion (MONOCHROME1)."""
+    """Radiograph-plausible views of images[idx] and which of them may have cut the finding out: a random resized
+    crop (0.3-1.0 of the film's area, aimed at its content, so a frame-filling hand is as familiar as a small hand
+    on a large film), a frame-filling crop (content box or its central 70%), or the whole film; each with a small
+    scale/shift, rotation, flips, exposure (contrast, gamma, brightness) and inversion (MONOCHROME1)."""
     n = len(idx)
     full = to_input(crop_source[idx])                           # 2x the model's size
     whole = F.avg_pool2d(full, 2)                               # ~ the model-size letterbox (area rule)
     cropped = torch.rand(n) < cfg.crop_probability
+    framed = ~cropped & (torch.rand(n) < cfg.frame_crop_probability)
+    zoomed = framed & (torch.rand(n) < 0.5)
+    frame = to_input(frame_crops[idx, zoomed.long().numpy()])
+    whole = torch.where(framed[:, None, None, None], frame, whole)
     side = torch.where(cropped, torch.sqrt(cfg.min_crop_area + torch.rand(n) * (1 - cfg.min_crop_area)),
                        1 + (torch.rand(n) * 2 - 1) * 0.12)
     centre = torch.where(cropped[:, None], centres[idx] + torch.randn(n, 2) * 0.1, (torch.rand(n, 2) * 2 - 1) * 0.08)
@@ -172,7 +178,7 @@ def augment(idx):
     x = x.clamp(0, 1) ** gamma
     x = ((x - 0.5) * contrast + 0.5 + bright).clamp(0, 1)
     inverted = (torch.rand(n) < cfg.invert_probability)[:, None, None, None]
-    return torch.where(inverted, 1 - x, x), cropped.numpy()
+    return torch.where(inverted, 1 - x, x), (cropped | zoomed).numpy()
 
 
 # ---------------------------------------------------------------- model
@@ -221,9 +227,9 @@ def losses(bodypart_logits, abnormal_logits, idx, weighted=True, cropped=None):
 
 
 @torch.no_grad()
-def predict(idx, batch=128):
+def predict(idx, pixels=images, batch=128):
     model.eval()
-    outs = [model(normalize(to_input(images[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
+    outs = [model(normalize(to_input(pixels[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
     return torch.cat([o[0] for o in outs]), torch.cat([o[1] for o in outs])
 
 
@@ -265,8 +271,12 @@ for epoch in range(start_epoch, cfg.epochs):
     vidx = np.sort(val_idx)
     bp_logits, ab_logits = predict(vidx)
     bp_loss, ab_loss = losses(bp_logits, ab_logits, vidx)
-    val_loss = bp_loss.item() + ab_loss.item()
     supported = np.isin(part[vidx], range(len(cfg.supported)))
+    # selection also asks for the body part of frame-filling crops (the central 70%) of the supported films
+    zoomed_logits, _ = predict(vidx[supported], frame_crops[:, 1])
+    zoomed_loss = torch.sum(-soft_targets(vidx[supported]) * F.log_softmax(zoomed_logits, 1), 1).mean()
+    zoomed_acc = (zoomed_logits.argmax(1).numpy() == part[vidx][supported]).mean()
+    val_loss = bp_loss.item() + ab_loss.item() + zoomed_loss.item()
     acc = (bp_logits.argmax(1).numpy() == part[vidx]).mean()
     acc_supported = (bp_logits.argmax(1).numpy()[supported] == part[vidx][supported]).mean()
     lab = (abnormal[vidx] >= 0) & supported
@@ -280,8 +290,8 @@ for epoch in range(start_epoch, cfg.epochs):
     improved = val_loss < best_loss
     best_loss, stale = (val_loss, 0) if improved else (best_loss, stale + 1)
     log(f"epoch {epoch + 1}: train {np.mean(running, 0).round(3).tolist()} val loss {val_loss:.3f} "
-        f"(bodypart {bp_loss.item():.3f}, abnormal {ab_loss.item():.3f}) bodypart acc {acc:.3f} "
-        f"(supported {acc_supported:.3f}) abnormal AUC pooled {val_auc:.3f} within source {within} "
+        f"(bodypart {bp_loss.item():.3f}, abnormal {ab_loss.item():.3f}, zoomed {zoomed_loss.item():.3f}) "
+        f"bodypart acc {acc:.3f} (supported {acc_supported:.3f}, zoomed {zoomed_acc:.3f}) abnormal AUC pooled {val_auc:.3f} within source {within} "
         f"{time.time() - t0:.0f}s{' *' if improved else ''}")
     if improved:
         torch.save({"model": model.state_dict(), "epoch": epoch, "val_loss": val_loss}, run_dir / "best.pt")
