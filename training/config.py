@@ -28,6 +28,7 @@ class Config:
     patience: int = 4                    # early stopping on validation
     lr: float = 3e-3
     weight_decay: float = 5e-4
+    ema_decay: float = 0.995              # validation, selection and export use this moving average of the weights (0: off)
     threads: int = 2
     balance_regions: bool = True         # sampling: regions within a class (chest vs forearm in other_xray) balanced
     crop_probability: float = 0.4        # random resized crop of 0.3-1.0 of the film's area (body part only)

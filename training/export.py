@@ -44,6 +44,15 @@ model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
 model.load_state_dict(ck["model"])
 model.eval()
 
+# how this model came to be: the lineage of the export it started from, then this run
+lineage = []
+if cfg.init_from:
+    prior = json.loads((REPO / cfg.init_from.rsplit(":", 1)[0] / "manifest.json").read_text())["training"]
+    lineage = prior.get("lineage") or [{"run": prior.get("run", "an earlier export"),
+                                        "note": f"exported {prior['date']}, see 'Models compared'"}]
+lineage = lineage + [{"run": args.run, "initialisedFrom": cfg.init_from or None, "lr": cfg.lr, "epochs": cfg.epochs,
+                      "patience": cfg.patience, "bestEpoch": report["bestEpoch"]}]
+
 # one graph: the backbone once, the body-part and abnormality heads on it, calibration folded into each
 MODEL = "radiograph"
 heads = {"bodypart": ("softmax", list(cfg.bodypart_classes)), "abnormality": ("sigmoid", ["abnormal"])}
@@ -98,12 +107,13 @@ manifest = {
         "calibrationEce": report["calibration"]["ece"],
         "thresholdBasis": report["thresholdBasis"],
     },
-    "training": {"date": report["date"], "images": len(rows), "bySource": dict(by_source),
+    "training": {"run": args.run, "date": report["date"], "images": len(rows), "bySource": dict(by_source),
                  "split": report["split"], "bestEpoch": report["bestEpoch"],
                  "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, one graph: the backbone "
                                  "runs once, two heads (body part, abnormality), calibrated on validation",
                  "abnormalityLoss": f"balanced within each (source, part); single-label sources: {cfg.single_label_sources}",
                  **({"initialisedFrom": cfg.init_from} if cfg.init_from else {}),
+                 "lineage": lineage,
                  "code": "training/ (train.py, evaluate.py, export.py)"},
     "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())],
     "limitations": [
@@ -238,9 +248,9 @@ lines = [
     "4 MB (torchvision's ResNet18 and MobileNetV2 checkpoints are 45 and 14 MB); the npm package nsfwjs ships a "
     "MobileNetV2 (ImageNet-initialised, fine-tuned on photographs, TF.js layers format) that would need a converter "
     "and depthwise convolutions in our exporter. "
-    + (f"This run started from the BoneLens model shipped when it began (`{cfg.init_from}`: that head's backbone), "
-       "not from random weights; the chain goes back to release 0.1, trained from scratch on this data. "
-       "'Models compared' shows the steps."
+    + (f"This run started from an exported BoneLens model (`{cfg.init_from}`: that head's backbone), not from "
+       "random weights; the chain (the manifest's training.lineage, and 'Retrain' below) goes back to release 0.1, "
+       "trained from scratch on this data. 'Models compared' shows the steps."
        if cfg.init_from else "This model is trained from scratch."), "",
     *source_markdown(report),
     *comparison_lines(),
@@ -265,9 +275,13 @@ lines = [
     "bash training/run.sh                     # train -> evaluate -> export on ../shared/data/xray",
     "bash training/run.sh --data /path/to/MURA-v1.1   # the same on MURA's own layout", "```",
     "Elsewhere: `pip install torch torchvision pillow numpy matplotlib` gives the same stack.",
-    *([f"This model continued from the one shipped before it: with that model back in `public/models` (git history), "
-       f"`bash training/run.sh --run {args.run} --init-from {cfg.init_from} --lr {cfg.lr:g} --epochs {cfg.epochs} "
-       f"--patience {cfg.patience}` repeats the step; `run.sh` alone trains from random weights."]
+    *([f"This model continued from an earlier export; `run.sh` alone trains from random weights. The steps, each "
+       "from the export of the one before (`training/export.py --run <run> --out <folder>`), with training/ as it "
+       "was at that run (git history, where the shipped models are too):", "",
+       *[f"{k + 1}. `{step['run']}`" + (f": `bash training/run.sh --run {step['run']} --init-from {step['initialisedFrom']}"
+                                         f" --lr {step['lr']:g} --epochs {step['epochs']} --patience {step['patience']}`"
+                                         if "lr" in step else f" ({step['note']})")
+         for k, step in enumerate(lineage)], ""]
       if cfg.init_from else []),
 ]
 args.card.parent.mkdir(parents=True, exist_ok=True)

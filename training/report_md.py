@@ -14,6 +14,20 @@ def num(v):
     return "n/a" if v is None else f"{v:.3f}"
 
 
+def operating_points_markdown(bp):
+    if "operatingPoints" not in bp:
+        return []
+    return [
+        "What accepting more films would cost: the unsupported classes' logits lowered by a shift (0: the shipped "
+        "rule); supported accuracy and false rejection against other radiographs rejected, validation and test:", "",
+        "| shift | val: supported right / falsely rejected / others rejected | test: supported right / falsely rejected / others rejected |",
+        "|---|---|---|",
+        *[f"| {op['unsupportedLogitShift']:g} | " + " | ".join(
+            f"{pct(op[s]['accuracySupported'])} / {pct(op[s]['falseRejectionSupported'])} / "
+            f"{pct(op[s]['rejectionOtherRadiographs'])}" for s in ("val", "test")) + " |" for op in bp["operatingPoints"]],
+        ""]
+
+
 def metrics_markdown(report, plots: str):
     """`plots`: the path prefix from the markdown file to training/reports/."""
     bp = report["bodypart"]
@@ -29,6 +43,7 @@ def metrics_markdown(report, plots: str):
         f" (generated blank/noise: {pct(bp['rejectionSynthetic'])}).",
         f"- Other radiographs rejected: **{pct(bp['rejectionOtherRadiographs'])}** of {bp['otherRadiographs']}; by "
         "region: " + ", ".join(f"{k} {pct(v)}" for k, v in bp["rejectionByRegion"].items()) + ".", "",
+        *operating_points_markdown(bp),
         "Confusion on the test split (rows: reference, columns: prediction; " + ", ".join(bp["classes"]) + "):", "",
         "| | " + " | ".join(bp["classes"]) + " |", "|---" * (len(bp["classes"]) + 1) + "|",
         *[f"| {c} | " + " | ".join(str(v) for v in row) + " |" for c, row in zip(bp["classes"], bp["confusion"])], "",

@@ -7,6 +7,7 @@
 Reads like a script, top to bottom: config, data, model, loop, calibration, checkpoint.
 """
 import argparse
+import copy
 import json
 import math
 import sys
@@ -198,6 +199,9 @@ if cfg.init_from:
     init_from_export(model, weights, f"{head}/" if own_backbones else "", normalize(to_input(images[sample])), kept)
     log(f"initialised from {cfg.init_from}: that head's backbone, heads {list(kept)} kept, the others fresh")
 steps_per_epoch = math.ceil(len(train_idx) / cfg.batch)
+# the weights that are validated and kept: an exponential moving average of the trained ones (steadier on these
+# small, noisy validation sets than the last step's), or the trained ones themselves
+evaluated = copy.deepcopy(model) if cfg.ema_decay else model
 opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch, pct_start=0.15)
 start_epoch, best_loss, stale = 0, float("inf"), 0
@@ -205,6 +209,7 @@ ckpt_path = run_dir / "last.pt"
 if ckpt_path.exists():
     ck = torch.load(ckpt_path)
     model.load_state_dict(ck["model"])
+    evaluated.load_state_dict(ck.get("evaluated", ck["model"]))
     opt.load_state_dict(ck["opt"])
     sched.load_state_dict(ck["sched"])
     start_epoch, best_loss, stale = ck["epoch"] + 1, ck["best_loss"], ck["stale"]
@@ -227,9 +232,20 @@ def losses(bodypart_logits, abnormal_logits, idx, weighted=True, cropped=None):
 
 
 @torch.no_grad()
+def update_average():
+    if evaluated is model:
+        return
+    for average, current in zip(evaluated.state_dict().values(), model.state_dict().values()):
+        if average.dtype.is_floating_point:
+            average.mul_(cfg.ema_decay).add_(current, alpha=1 - cfg.ema_decay)
+        else:
+            average.copy_(current)
+
+
+@torch.no_grad()
 def predict(idx, pixels=images, batch=128):
-    model.eval()
-    outs = [model(normalize(to_input(pixels[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
+    evaluated.eval()
+    outs = [evaluated(normalize(to_input(pixels[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
     return torch.cat([o[0] for o in outs]), torch.cat([o[1] for o in outs])
 
 
@@ -259,6 +275,7 @@ for epoch in range(start_epoch, cfg.epochs):
         loss.backward()
         opt.step()
         sched.step()
+        update_average()
         running.append((bp_loss.item(), ab_loss.item()))
         if step % 10 == 0 or step == steps_per_epoch - 1:
             done = step + 1
@@ -294,8 +311,8 @@ for epoch in range(start_epoch, cfg.epochs):
         f"bodypart acc {acc:.3f} (supported {acc_supported:.3f}, zoomed {zoomed_acc:.3f}) abnormal AUC pooled {val_auc:.3f} within source {within} "
         f"{time.time() - t0:.0f}s{' *' if improved else ''}")
     if improved:
-        torch.save({"model": model.state_dict(), "epoch": epoch, "val_loss": val_loss}, run_dir / "best.pt")
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "epoch": epoch,
+        torch.save({"model": evaluated.state_dict(), "epoch": epoch, "val_loss": val_loss}, run_dir / "best.pt")
+    torch.save({"model": model.state_dict(), "evaluated": evaluated.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "epoch": epoch,
                 "best_loss": best_loss, "stale": stale, "rng": torch.get_rng_state()}, ckpt_path)
     if stale >= cfg.patience:
         log(f"early stop: no validation improvement for {cfg.patience} epochs")
@@ -307,6 +324,7 @@ for epoch in range(start_epoch, cfg.epochs):
 # are not out-voted by `other_xray`; abnormality: Platt scaling on the supported parts' labelled images.
 best = torch.load(run_dir / "best.pt")
 model.load_state_dict(best["model"])
+evaluated = model
 vidx = np.sort(val_idx)
 bp_logits, ab_logits = predict(vidx)
 
