@@ -31,6 +31,7 @@ class Config:
     ema_decay: float = 0.995              # validation, selection and export use this moving average of the weights (0: off)
     threads: int = 2
     balance_regions: bool = True         # sampling: regions within a class (chest vs forearm in other_xray) balanced
+    balance_sources: bool = True         # ... and each region's sources (a MURA hand among FracAtlas hands)
     crop_probability: float = 0.4        # random resized crop of 0.3-1.0 of the film's area (body part only)
     min_crop_area: float = 0.3
     # of the other views, this share is a frame-filling crop of the film (data.frame_filling_crops: its content box, or

@@ -108,11 +108,13 @@ for subset in (train_idx, val_idx):
 
 # class balance: sample each image with weight 1/sqrt(size of its body-part class); within a class, its weight is
 # shared out by 1/sqrt(size of each region), so a rare unsupported region (chest, among forearms and humeri) is
-# seen often enough to be rejected
+# seen often enough to be rejected, and by region and source, so a MURA hand (few) is not drowned among FracAtlas
+# hands (many)
 counts = np.bincount(part[train_idx], minlength=num_parts).astype(float)
 sample_weight = 1 / np.sqrt(np.maximum(counts[part[train_idx]], 1))
 if cfg.balance_regions:
-    regions = np.array([ds["rows"][i]["body_part"] for i in train_idx])
+    regions = np.array([ds["rows"][i]["body_part"] + (f"|{sources[i]}" if cfg.balance_sources else "")
+                        for i in train_idx])
     _, inverse, region_counts = np.unique(regions, return_inverse=True, return_counts=True)
     within = 1 / np.sqrt(region_counts[inverse])
     for c in range(num_parts):
