@@ -144,15 +144,21 @@ def synthetic_ood(n: int, size: int, seed: int) -> np.ndarray:
     return out
 
 
+def cache_path(cfg, rows, kind, size):
+    """training/cache/<kind>-<size>-<hash of the rows and the letterbox settings>.npy (its folder made)."""
+    names = "|".join(f"{r.get('root', '')}/{r['path']}" for r in rows)
+    prefix = "" if kind == "images" else f"{kind}|"  # the images' key predates other kinds: kept, so caches stay valid
+    key = hashlib.sha1(f"{prefix}{size}|{cfg.pad_value}|{cfg.synthetic_ood}|{names}".encode()).hexdigest()[:10]
+    cfg.cache.mkdir(parents=True, exist_ok=True)
+    return cfg.cache / f"{kind}-{size}-{key}.npy"
+
+
 def build_cache(cfg, rows, size=None):
     """Decode each image once into a uint8 array letterboxed to `size` (default: the model's input)."""
     size = size or cfg.size
-    names = "|".join(f"{r.get('root', '')}/{r['path']}" for r in rows)
-    key = hashlib.sha1(f"{size}|{cfg.pad_value}|{cfg.synthetic_ood}|{names}".encode()).hexdigest()[:10]
-    path = cfg.cache / f"images-{size}-{key}.npy"
+    path = cache_path(cfg, rows, "images", size)
     if path.exists():
         return np.load(path, mmap_mode="r")
-    cfg.cache.mkdir(parents=True, exist_ok=True)
     images = np.zeros((len(rows), size, size), np.uint8)
     real = [i for i, r in enumerate(rows) if r["source"] != "synthetic"]
     for n, i in enumerate(real):
@@ -169,12 +175,9 @@ def build_cache(cfg, rows, size=None):
 def build_frame_crop_cache(cfg, rows):
     """Each image's frame-filling crops (frame_filling_crops: tight, zoomed) at the model's input, decoded once:
     shape (images, 2, size, size). Synthetic rows keep their whole image in both."""
-    names = "|".join(f"{r.get('root', '')}/{r['path']}" for r in rows)
-    key = hashlib.sha1(f"frames|{cfg.size}|{cfg.pad_value}|{cfg.synthetic_ood}|{names}".encode()).hexdigest()[:10]
-    path = cfg.cache / f"frames-{cfg.size}-{key}.npy"
+    path = cache_path(cfg, rows, "frames", cfg.size)
     if path.exists():
         return np.load(path, mmap_mode="r")
-    cfg.cache.mkdir(parents=True, exist_ok=True)
     frames = np.zeros((len(rows), 2, cfg.size, cfg.size), np.uint8)
     whole = build_cache(cfg, rows)
     for i, r in enumerate(rows):
