@@ -65,10 +65,11 @@ class MobileNet(nn.Module):
     """A MobileNet backbone (every conv of layers.json) + global average pool + two linear heads, with the interface of
     model.RadiographNet: `features(x)`, `forward(x) -> (body-part logits, abnormality logit)`, `.bodypart`,
     `.abnormality`. With `classes` it is the ImageNet classifier instead (used to check the port)."""
-    def __init__(self, name: str, num_parts: int = 0, in_channels: int = 1, dropout: float = 0.2):
+    def __init__(self, name: str, num_parts: int = 0, in_channels: int = 1, dropout: float = 0.2, layers=None):
         super().__init__()
-        spec = json.loads((PRETRAINED / "layers.json").read_text())["models"][BACKBONES[name]]
-        self.name, self.spec_layers = name, spec["layers"]
+        # `layers`: a layer list in layers.json's form instead of the named backbone's (small networks for tests)
+        layers = layers or json.loads((PRETRAINED / "layers.json").read_text())["models"][BACKBONES[name]]["layers"]
+        self.name, self.spec_layers = name, layers
         self.layers = nn.ModuleList()
         for i, l in enumerate(self.spec_layers):
             cout, cin_per_group, k, _ = l["shape"]
@@ -76,7 +77,7 @@ class MobileNet(nn.Module):
             cin = cout if depthwise else (in_channels if i == 0 else cin_per_group)
             self.layers.append(ConvBN(cin, cout, k, l["stride"], depthwise, l["activation"] == "relu6"))
         self.shortcuts = residual_blocks(self.spec_layers)
-        self.feature_channels = spec["feature_channels"]
+        self.feature_channels = layers[-1]["shape"][0]
         self.dropout = nn.Dropout(dropout)
         if num_parts:
             self.bodypart = nn.Linear(self.feature_channels, num_parts)

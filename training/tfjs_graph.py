@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from mobilenet import MobileNet, same_padding
+
 
 def _s(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
@@ -49,15 +51,24 @@ class Graph:
             "value": {"tensor": {"dtype": dtype, "tensorShape": {"dim": [{"size": str(d)} for d in value.shape]}}}}})
         return name
 
-    def conv(self, name, x, weight_oihw: torch.Tensor, bias: torch.Tensor, stride: int, pad: int, relu: bool):
-        w = self.const(f"{name}/weights", weight_oihw.permute(2, 3, 1, 0).contiguous().numpy())  # -> HWIO
+    def conv(self, name, x, weight_oihw: torch.Tensor, bias: torch.Tensor, stride: int, pad, relu,
+             depthwise: bool = False):
+        """A convolution with its bias and activation fused. `pad`: an int (explicit, symmetric: PyTorch's) or "SAME"
+        (TensorFlow's: at stride 2 on an even input, 0 before and 1 after); `relu`: False, True / "relu" or "relu6".
+        Depthwise: an OIHW weight [C, 1, kH, kW], written as TF's [kH, kW, C, 1]."""
+        layout = (2, 3, 0, 1) if depthwise else (2, 3, 1, 0)
+        w = self.const(f"{name}/weights", weight_oihw.detach().permute(*layout).contiguous().numpy())  # -> HWIO
         b = self.const(f"{name}/bias", bias.detach().numpy())
-        fused = ["BiasAdd", "Relu"] if relu else ["BiasAdd"]
-        self.nodes.append({"name": name, "op": "_FusedConv2D", "input": [x, w, b], "attr": {
+        activation = {False: None, None: None, True: "Relu", "relu": "Relu", "relu6": "Relu6"}[relu]
+        fused = ["BiasAdd"] + ([activation] if activation else [])
+        same = pad == "SAME"
+        self.nodes.append({"name": name, "op": "FusedDepthwiseConv2dNative" if depthwise else "_FusedConv2D",
+                           "input": [x, w, b], "attr": {
             "T": {"type": "DT_FLOAT"}, "num_args": {"i": "1"},
             "strides": {"list": {"i": ["1", str(stride), str(stride), "1"]}},
-            "padding": {"s": _s("EXPLICIT" if pad else "VALID")},
-            "explicit_paddings": {"list": {"i": [str(p) for p in ([0, 0, pad, pad, pad, pad, 0, 0] if pad else [])]}},
+            "padding": {"s": _s("SAME" if same else "EXPLICIT" if pad else "VALID")},
+            "explicit_paddings": {"list": {"i": [str(p) for p in ([0, 0, pad, pad, pad, pad, 0, 0]
+                                                                  if pad and not same else [])]}},
             "data_format": {"s": _s("NHWC")},
             "dilations": {"list": {"i": ["1", "1", "1", "1"]}},
             "fused_ops": {"list": {"s": [_s(op) for op in fused]}},
@@ -86,13 +97,20 @@ class Graph:
             op, name = n["op"], n["name"]
             if op == "Const":
                 values[name] = torch.from_numpy(weights[name])
-            elif op == "_FusedConv2D":
+            elif op in ("_FusedConv2D", "FusedDepthwiseConv2dNative"):
                 x, w, b = (values[i] for i in n["input"])
                 stride = int(n["attr"]["strides"]["list"]["i"][1])
-                pads = [int(p) for p in n["attr"]["explicit_paddings"]["list"]["i"]]
-                pad = pads[2] if pads else 0
-                y = F.conv2d(x, w.permute(3, 2, 0, 1), b, stride=stride, padding=pad)
-                values[name] = F.relu(y) if len(n["attr"]["fused_ops"]["list"]["s"]) == 2 else y
+                depthwise = op == "FusedDepthwiseConv2dNative"
+                w = w.permute(2, 3, 0, 1) if depthwise else w.permute(3, 2, 0, 1)
+                if base64.b64decode(n["attr"]["padding"]["s"]) == b"SAME":
+                    (top, bottom), (left, right) = (same_padding(d, w.shape[-1], stride) for d in x.shape[-2:])
+                    x, pad = F.pad(x, (left, right, top, bottom)), 0
+                else:
+                    pads = [int(p) for p in n["attr"]["explicit_paddings"]["list"]["i"]]
+                    pad = pads[2] if pads else 0
+                y = F.conv2d(x, w, b, stride=stride, padding=pad, groups=x.shape[1] if depthwise else 1)
+                fused = [base64.b64decode(f).decode() for f in n["attr"]["fused_ops"]["list"]["s"]]
+                values[name] = F.relu(y) if "Relu" in fused else y.clamp(0, 6) if "Relu6" in fused else y
             elif op == "AddV2":
                 a, b = (values[i] for i in n["input"])
                 values[name] = a + (b[None, :, None, None] if b.dim() == 1 and a.dim() == 4 else b)
@@ -159,13 +177,7 @@ def export_network(model, size: int, heads: dict):
     validation-fitted calibration folded in: logits*scale + shift = mean(cam*scale) + bias*scale + shift."""
     model.eval()
     g = Graph("image", size, 1)
-    stem = model.stem
-    x = g.conv("stem", "image", *fold_bn(stem[0], stem[1]), stride=stem[0].stride[0], pad=1, relu=True)
-    for i, stage in enumerate(model.stages):
-        down = g.conv(f"stage{i}/down", x, *fold_bn(stage.down[0], stage.down[1]),
-                      stride=stage.down[0].stride[0], pad=1, relu=True)
-        conv = g.conv(f"stage{i}/conv", down, *fold_bn(stage.conv[0], stage.conv[1]), stride=1, pad=1, relu=False)
-        x = g.op(f"stage{i}/relu", "Relu", [g.op(f"stage{i}/add", "AddV2", [down, conv])])
+    x = _mobilenet_backbone(g, model) if isinstance(model, MobileNet) else _residual_backbone(g, model)
     for name, (head, scale, shift) in heads.items():
         k = head.weight.shape[0]
         shift = torch.zeros(k) if shift is None else torch.as_tensor(shift, dtype=torch.float32)
@@ -174,6 +186,29 @@ def export_network(model, size: int, heads: dict):
         bias = g.const(f"{name}/bias", (head.bias.detach() * scale + shift).numpy())
         g.op(f"{name}/logits", "AddV2", [g.mean_hw(f"{name}/pooled", cam), bias])
     return g
+
+
+def _residual_backbone(g: Graph, model):
+    stem = model.stem
+    x = g.conv("stem", "image", *fold_bn(stem[0], stem[1]), stride=stem[0].stride[0], pad=1, relu=True)
+    for i, stage in enumerate(model.stages):
+        down = g.conv(f"stage{i}/down", x, *fold_bn(stage.down[0], stage.down[1]),
+                      stride=stage.down[0].stride[0], pad=1, relu=True)
+        conv = g.conv(f"stage{i}/conv", down, *fold_bn(stage.conv[0], stage.conv[1]), stride=1, pad=1, relu=False)
+        x = g.op(f"stage{i}/relu", "Relu", [g.op(f"stage{i}/add", "AddV2", [down, conv])])
+    return x
+
+
+def _mobilenet_backbone(g: Graph, model: MobileNet):
+    """Every layer as a fused (depthwise) conv with TF's SAME padding and ReLU6; the inverted residuals' adds."""
+    x, outputs = "image", {}
+    for i, layer in enumerate(model.layers):
+        x = g.conv(f"layer{i:02d}", x, *fold_bn(layer.conv, layer.bn), stride=layer.stride, pad="SAME",
+                   relu="relu6" if layer.relu6 else False, depthwise=layer.depthwise)
+        if i in model.shortcuts:
+            x = g.op(f"layer{i:02d}/add", "AddV2", [outputs[model.shortcuts[i]], x])
+        outputs[i] = x
+    return x
 
 
 def output_names(heads) -> dict:

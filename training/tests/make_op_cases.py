@@ -10,6 +10,9 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_op_cases_specs import TINY_V2  # noqa: E402
+from mobilenet import ConvBN, MobileNet  # noqa: E402
 from model import RadiographNet, cam  # noqa: E402
 from tfjs_graph import Graph, export_network, fold_bn  # noqa: E402
 
@@ -65,6 +68,40 @@ x = torch.randn(1, 3, 7, 7)
 with torch.no_grad():
     h = torch.relu(a(x))
     save("residual_add_relu", g, ["y"], x, {"y": torch.relu(h + b(h))})
+
+# MobileNet's ops: TF's SAME padding (a stride-2 conv on an even input pads 0 before and 1 after), depthwise
+# convolutions, ReLU6 (inputs scaled so that some outputs pass 6)
+def same_conv(name, cin, cout, size, stride, depthwise, relu6):
+    layer = randomise_bn(ConvBN(cin, cout, 3, stride, depthwise, relu6))
+    g = Graph("image", size, cin)
+    g.conv("y", "image", *fold_bn(layer.conv, layer.bn), stride=stride, pad="SAME",
+           relu="relu6" if relu6 else False, depthwise=depthwise)
+    x = torch.randn(1, cin, size, size) * 4
+    with torch.no_grad():
+        save(name, g, ["y"], x, {"y": layer(x)})
+
+
+same_conv("conv3x3_same_stride2_even_input_relu6", 3, 6, 8, 2, False, True)
+same_conv("depthwise3x3_same_stride1_relu6", 5, 5, 9, 1, True, True)
+same_conv("depthwise3x3_same_stride2_even_input", 4, 4, 8, 2, True, False)
+same_conv("depthwise3x3_same_stride2_odd_input_relu6", 4, 4, 9, 2, True, True)
+
+# a small MobileNetV2 (inverted residuals: expand, depthwise, linear project, the input added at stride 1)
+mobile = randomise_bn(MobileNet("tiny", 5, layers=TINY_V2))
+assert mobile.shortcuts == {2: 0, 8: 5}
+for size in (32, 33):
+    x = torch.randn(1, 1, size, size)
+    with torch.no_grad():
+        feats = mobile.features(x)
+        expected = {}
+        for name in ("bodypart", "abnormality"):
+            head = getattr(mobile, name)
+            expected[f"{name}/logits"], expected[f"{name}/cam"] = head(feats.mean((2, 3))), cam(feats, head)
+        for mode, tol in (("none", {"relative": 1e-4}), ("float16", {"probability": 0.02})):
+            if size == 33 and mode != "none":
+                continue
+            g = export_network(mobile, size, {name: (getattr(mobile, name), 1.0, None) for name in ("bodypart", "abnormality")})
+            save(f"mobilenet_v2_{size}px_{mode}", g, list(expected), x, expected, mode, tol)
 
 # the whole network: one graph, the backbone once, both heads; float32, quantised and calibrated
 net = randomise_bn(RadiographNet(5, (8, 8, 16, 16, 24)))

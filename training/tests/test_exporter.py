@@ -9,6 +9,9 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_op_cases_specs import TINY_V2  # noqa: E402
+from mobilenet import MobileNet  # noqa: E402
 from model import RadiographNet, cam, init_from_export  # noqa: E402
 from tfjs_graph import export_network, fold_bn, output_names, read_weights  # noqa: E402
 
@@ -41,6 +44,25 @@ class ExporterTest(unittest.TestCase):
                 torch.testing.assert_close(c, cam(net.features(x), head).permute(0, 2, 3, 1), rtol=1e-4, atol=1e-5)
                 # logits are the cam's spatial mean plus the bias: the heatmap explains the score
                 torch.testing.assert_close(logits, c.mean((1, 2)) + head.bias, rtol=1e-4, atol=1e-5)
+
+    def test_a_mobilenet_exports_to_the_same_function(self):
+        net = MobileNet("tiny", 5, layers=TINY_V2)
+        with torch.no_grad():                        # batch norms that are not the identity
+            for m in net.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-1, 1), m.running_var.uniform_(0.5, 2)
+                    m.weight.uniform_(0.5, 1.5), m.bias.uniform_(-0.5, 0.5)
+        net.eval()
+        g = export_network(net, 33, {"bodypart": (net.bodypart, 1.0, None), "abnormality": (net.abnormality, 1.0, None)})
+        self.assertEqual(sum(n["op"] == "FusedDepthwiseConv2dNative" for n in g.nodes), 3)
+        self.assertEqual(sum(n["op"] == "AddV2" and n["name"].endswith("/add") for n in g.nodes), 2)
+        x = torch.randn(2, 1, 33, 33) * 3
+        with torch.no_grad():
+            bodypart, abnormality = net(x)
+            got = g.run(x.permute(0, 2, 3, 1), ["bodypart/logits", "abnormality/logits", "bodypart/cam"])
+            torch.testing.assert_close(got[0], bodypart, rtol=1e-4, atol=1e-5)
+            torch.testing.assert_close(got[1][:, 0], abnormality, rtol=1e-4, atol=1e-5)
+            self.assertEqual(tuple(got[2].shape), (2, 9, 9, 5))   # 33 -> 17 -> 9 with TF's SAME padding
 
     def test_calibration_is_folded_into_a_head(self):
         net = RadiographNet(5, (8, 8, 16, 16, 24)).eval()
