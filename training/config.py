@@ -20,13 +20,21 @@ class Config:
     size: int = 160                      # square model input, px
     pad_value: int = 0
     mean: float = 0.5
-    std: float = 0.25
+    std: float = 0.25                    # a pretrained backbone has its own scaling (mobilenet.MEAN, STD)
+    # "residual": our small residual CNN of `widths`, from random weights; or an ImageNet-pretrained MobileNet from
+    # ../shared/pretrained (mobilenet.BACKBONES: mobilenet_v2_1.0, mobilenet_v1_0.75, mobilenet_v1_0.5)
+    backbone: str = "mobilenet_v2_1.0"
     widths: tuple = (24, 32, 64, 96, 128)  # stem, then four stride-2 stages
+    backbone_lr_scale: float = 0.1       # a pretrained backbone learns at this fraction of the heads' rate
+    frozen_layers: int = 30              # a pretrained backbone's first layers (high resolution, generic) kept as they are
+    # with frozen layers: their output is computed once for this many augmented views of each training film (and once
+    # for each validation film), and the epochs draw from those views; 0: every step augments afresh (slower)
+    trunk_views: int = 6
     seed: int = 1234
     batch: int = 64
-    epochs: int = 10
-    patience: int = 4                    # early stopping on validation
-    lr: float = 3e-3
+    epochs: int = 15
+    patience: int = 5                    # early stopping on validation
+    lr: float = 1e-3                     # the heads'; a pretrained backbone's layers get backbone_lr_scale of it
     weight_decay: float = 5e-4
     ema_decay: float = 0.995              # validation, selection and export use this moving average of the weights (0: off)
     threads: int = 2
@@ -50,8 +58,10 @@ class Config:
     supported: tuple = ("elbow", "hand", "shoulder")
     bodypart_classes: tuple = ("elbow", "hand", "shoulder", "other_xray", "not_xray")
     synthetic_ood: int = 160             # generated blank/noise/gradient images added to not_xray
-    target_sensitivity: float = 0.95     # the `low` threshold: high-sensitivity operating point
-    target_specificity: float = 0.95     # the `high` threshold: high-specificity operating point
+    target_sensitivity: float = 0.95     # (earlier runs' threshold rule; evaluate.py now uses decision_precision)
+    target_specificity: float = 0.95
+    decision_precision: float = 0.9      # low / high: at least this share of normal calls and of abnormal calls right
+    weak_auc: float = 0.75               # a part whose within-source test AUC stays below this is marked weak
     max_ood_false_reject: float = 0.02   # minConfidence is chosen to keep supported false rejections under this
     extra: dict = field(default_factory=dict)
 
@@ -78,5 +88,7 @@ def config_from_dict(d: dict) -> Config:
         if k == "extra_data":
             return tuple(Path(x) for x in v)
         return tuple(v) if isinstance(v, list) else v
+    if "backbone" not in d:                  # runs from before pretrained backbones: the residual CNN
+        d = {**d, "backbone": "residual", "frozen_layers": 0}
     known = {f for f in Config.__dataclass_fields__}
     return Config(**{k: typed(k, v) for k, v in d.items() if k in known})

@@ -18,10 +18,11 @@ from config import REPO, Config, config_from_dict, config_to_dict  # noqa: E402
 from data import frame_filling_crops, load_dataset, load_gray  # noqa: E402
 from source_metrics import (auc, baseline_by_source, confounded, source_separation,  # noqa: E402
                             two_label_strata, within_source_auc)
-from model import RadiographNet  # noqa: E402
+from model import build_model  # noqa: E402
 from jsonio import dumps  # noqa: E402
 from report_md import metrics_markdown, source_markdown  # noqa: E402
 from tfjs_graph import export_network  # noqa: E402
+from thresholds import decision_summary, precision_thresholds, rounded  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--run", default="main")
@@ -36,7 +37,7 @@ reports = args.reports or cfg.reports
 reports.mkdir(parents=True, exist_ok=True)
 ds = load_dataset(cfg)
 rows, images, split, part, abnormal = ds["rows"], ds["images"], ds["split"], ds["part"], ds["abnormal"]
-model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
+model = build_model(cfg, len(cfg.bodypart_classes))
 model.load_state_dict(ck["model"])
 HEADS = ("bodypart", "abnormality")
 graph = export_network(model, cfg.size, {h: (getattr(model, h), ck["calibration"][h]["scale"], ck["calibration"][h]["shift"])
@@ -94,14 +95,9 @@ for t in np.arange(0.0, 0.96, 0.01):
 
 # ---------------------------------------------------------------- stage 2: thresholds on validation
 def thresholds_for(p, y):
-    """low: p below it is called normal, keeping sensitivity >= target; high: p at/above it is called
-    abnormal, keeping specificity >= target. Between them: uncertain."""
-    pos, neg = np.sort(p[y == 1]), np.sort(p[y == 0])
-    low = float(pos[int(np.floor((1 - cfg.target_sensitivity) * len(pos)))]) if len(pos) else 0.5
-    high = float(neg[min(len(neg) - 1, int(np.ceil(cfg.target_specificity * len(neg))))]) if len(neg) else 0.5
-    high = float(np.nextafter(high, 1))
-    mid = (low + high) / 2  # no uncertain band left: a hair around the middle, so that low < high still holds
-    return (low, high) if high - low >= 2e-4 else (mid - 1e-3, mid + 1e-3)
+    """low / high such that >= decision_precision of the normal and of the abnormal calls are right, deciding as
+    many films as possible (thresholds.py); between them: uncertain."""
+    return rounded(*precision_thresholds(p, y, cfg.decision_precision))
 
 
 thresholds, threshold_basis = {}, {}
@@ -119,8 +115,27 @@ for k, name in enumerate(cfg.supported):
     else:
         t, basis = pooled_t, (f"pooled elbow+hand+shoulder validation (sources with both labels): {name} has only "
                               f"{n_pos} abnormal / {n_neg} normal such validation images")
-    thresholds[name] = {"low": round(t[0], 4), "high": round(t[1], 4)}
+    thresholds[name] = {"low": t[0], "high": t[1]}
     threshold_basis[name] = basis
+
+
+
+
+def final_decisions(probs):
+    """What the app shows for each film: unsupported, or the tier of its predicted part's thresholds."""
+    pb, pa = probs["bodypart"], probs["abnormality"]
+    out = np.full(len(pa), "unsupported", dtype=object)
+    ok = accepted(pb, min_confidence)
+    for k, name in enumerate(cfg.supported):
+        m = ok & (pb.argmax(1) == k)
+        t = thresholds[name]
+        out[m] = np.where(pa[m] >= t["high"], "abnormal", np.where(pa[m] < t["low"], "normal", "uncertain"))
+    return out
+
+
+# the chosen weights against float32 on validation: the share of films whose shown decision changes
+quantisation["decisionsChanged"] = float((final_decisions(P["val"]) != final_decisions(reference)).mean())
+print(f"quantisation {chosen}: {quantisation['decisionsChanged']:.4f} of validation decisions changed", flush=True)
 
 
 # ---------------------------------------------------------------- test metrics
@@ -175,6 +190,7 @@ def abnormality_metrics(mask, t):
         "kappaImage": kappa(p >= 0.5, y), "kappaImageCI95": bootstrap_ci(lambda a, b: kappa(a >= .5, b), groups, p, y),
         "kappaStudy": kappa(sp >= 0.5, sy), "studyAuc": auc(sp, sy),
         "ece": ece(p, y)[0],
+        "decisions": decision_summary(p, y, t["low"], t["high"]),
     })
     return out
 
@@ -188,6 +204,18 @@ for k, name in enumerate(cfg.supported):
 abn["supported (pooled)"] = abnormality_metrics(tlab & np.isin(test_part, supported_ids), {"low": pooled_t[0], "high": pooled_t[1]})
 abn["humerus (MURA, not shipped)"] = abnormality_metrics(tlab & (test_names == "humerus"), {"low": pooled_t[0], "high": pooled_t[1]})
 cal_mask = tlab & np.isin(test_part, supported_ids)
+# every labelled elbow/hand/shoulder test film, each with its part's thresholds: how many get a call, how many right
+film_low = np.array([thresholds[cfg.supported[k]]["low"] if k in supported_ids else 0.5 for k in test_part])
+film_high = np.array([thresholds[cfg.supported[k]]["high"] if k in supported_ids else 0.5 for k in test_part])
+pt, yt = P["test"]["abnormality"][cal_mask], abnormal[test][cal_mask]
+called_abnormal, called_normal = pt >= film_high[cal_mask], pt < film_low[cal_mask]
+decided_all = called_abnormal | called_normal
+decisions_all = {"films": int(cal_mask.sum()), "decidedShare": float(decided_all.mean()),
+                 "decidedAccuracy": float(((called_abnormal & (yt == 1)) | (called_normal & (yt == 0)))[decided_all].mean())
+                 if decided_all.any() else None,
+                 "abnormalCallsRight": float(yt[called_abnormal].mean()) if called_abnormal.any() else None,
+                 "normalCallsRight": float(1 - yt[called_normal].mean()) if called_normal.any() else None,
+                 "scope": "labelled elbow/hand/shoulder test films, each with its part's thresholds"}
 ece_value, reliability = ece(P["test"]["abnormality"][cal_mask], abnormal[test][cal_mask])
 
 pb = P["test"]["bodypart"]
@@ -328,7 +356,7 @@ report = {
     "headCalibration": ck["calibration"], "quantisation": quantisation,
     "split": split_counts, "bodypart": bodypart, "abnormality": abn, "abnormalityBySource": abnormality_by_source,
     "external": external,
-    "thresholds": thresholds, "thresholdBasis": threshold_basis,
+    "thresholds": thresholds, "thresholdBasis": threshold_basis, "decisions": decisions_all,
     "calibration": {"ece": ece_value, "reliability": reliability, "scope": "test, elbow+hand+shoulder labelled"},
     "config": config_to_dict(cfg, REPO),
 }

@@ -20,7 +20,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config, config_from_dict  # noqa: E402
 from data import load_dataset, read_rows  # noqa: E402
-from model import RadiographNet  # noqa: E402
+from model import build_model, feature_stride  # noqa: E402
 from jsonio import dumps  # noqa: E402
 from report_md import metrics_markdown, num, pct, source_markdown  # noqa: E402
 from tfjs_graph import export_network, output_names  # noqa: E402
@@ -40,7 +40,7 @@ ck = torch.load(args.runs / args.run / "final.pt")
 cfg = config_from_dict(ck["config"])
 out = args.out or cfg.models_out
 report = json.loads((args.report or cfg.reports / "report.json").read_text())
-model = RadiographNet(len(cfg.bodypart_classes), cfg.widths)
+model = build_model(cfg, len(cfg.bodypart_classes))
 model.load_state_dict(ck["model"])
 model.eval()
 
@@ -64,7 +64,7 @@ if out.exists():
 names = output_names(heads)
 files = graph.save(out / MODEL, {f"{h}_{k}": v for h, o in names.items() for k, v in o.items()}, mode)
 entries = {MODEL: {"path": f"{MODEL}/model.json", "quantization": mode, "inputName": "image",
-                   "camSize": cfg.size // 16,
+                   "camSize": -(-cfg.size // feature_stride(model)),
                    "heads": {h: {"task": task, "classes": classes, "outputs": names[h]}
                              for h, (task, classes) in heads.items()},
                    "files": files, "bytes": sum((out / f).stat().st_size for f in files)}}
@@ -77,6 +77,20 @@ licence_by_source = collections.defaultdict(set)
 for s, lic in licences:
     licence_by_source[s].add(lic)
 
+
+
+def part_summary(name):
+    """What a user needs per part (docs/manifest.md `parts`): weak when no within-source test AUC of this part
+    reaches cfg.weak_auc (or none can be measured), and what its thresholds did on the labelled test films."""
+    within = [w["auc"] for w in report["abnormalityBySource"].get(name, {}).get("withinSource", {}).values()
+              if w["auc"] is not None and w["abnormal"] + w["normal"] >= 20]
+    d = report["abnormality"][name].get("decisions") or {}
+    return {"weak": not within or max(within) < cfg.weak_auc,
+            "uncertainShare": d.get("uncertainShare"), "abnormalCallsRight": d.get("abnormalCallsRight"),
+            "normalCallsRight": d.get("normalCallsRight"), "testFilms": report["abnormality"][name]["images"]}
+
+
+parts = {name: part_summary(name) for name in cfg.supported}
 manifest = {
     "schemaVersion": 2,
     "version": VERSION,
@@ -109,18 +123,27 @@ manifest = {
     },
     "training": {"run": args.run, "date": report["date"], "images": len(rows), "bySource": dict(by_source),
                  "split": report["split"], "bestEpoch": report["bestEpoch"],
-                 "architecture": f"residual CNN {list(cfg.widths)}, {cfg.size}px grayscale, one graph: the backbone "
-                                 "runs once, two heads (body part, abnormality), calibrated on validation",
+                 "architecture": (f"residual CNN {list(cfg.widths)}" if cfg.backbone == "residual" else
+                                  f"ImageNet-pretrained {cfg.backbone} (one-channel stem: the RGB kernel summed)")
+                                 + f", {cfg.size}px grayscale, one graph: the backbone runs once, two heads (body part, "
+                                 "abnormality), calibrated on validation",
                  "abnormalityLoss": f"balanced within each (source, part); single-label sources: {cfg.single_label_sources}",
                  **({"initialisedFrom": cfg.init_from} if cfg.init_from else {}),
                  "lineage": lineage,
                  "code": "training/ (train.py, evaluate.py, export.py)"},
-    "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())],
+    "parts": parts,
+    "licences": [{"what": s, "licence": "; ".join(sorted(v))} for s, v in sorted(licence_by_source.items())]
+    + ([{"what": f"ImageNet-pretrained {cfg.backbone} weights (Google, tensorflow/models)",
+         "licence": "Apache-2.0; trained on ImageNet (ILSVRC-2012), whose images are licensed for non-commercial research"}]
+       if cfg.backbone != "residual" else []),
     "limitations": [
         "Not a medical device; not for clinical use.",
         "Trained on open data, not on MURA's elbow/hand/shoulder: elbow has only 21 labelled normal images, "
         "most abnormal shoulders are implants; see docs/MODEL_CARD.md.",
         "Finger, wrist, forearm, humerus and other regions are rejected as unsupported, not analysed.",
+        *([f"Weak parts (no within-source test AUC of at least {cfg.weak_auc} on 20 or more films): "
+           + ", ".join(p for p, v in parts.items() if v["weak"]) + "; their results are marked as such."]
+          if any(v["weak"] for v in parts.values()) else []),
         "Abnormality within one source (the figures a source shortcut cannot inflate): AUC " + ", ".join(
             f"{w['auc']:.2f} {part} ({src}, {w['abnormal']}/{w['normal']} test films)"
             for part, r in report["abnormalityBySource"].items() for src, w in r["withinSource"].items()
@@ -202,6 +225,24 @@ def comparison_lines():
             "two sources at equal labels; 0.5 would mean the score never reveals the source.", ""]
 
 
+def probe_lines():
+    """The frozen-feature linear probe (training/probe.py) beside this run's within-source test AUCs."""
+    path = cfg.reports / "probe" / "report.json"
+    if not path.exists():
+        return []
+    probe = json.loads(path.read_text())
+    keys = [k for k in ("mura-humerus/humerus", "fracatlas/hand", "fracatlas/elbow", "fracatlas/forearm",
+                        "gh-lucasbui92-musculoskeletal-xray-classification/wrist") if k in probe["strata"]]
+    ours = {f"{src}/{part}": w["auc"] for part, r in report["abnormalityBySource"].items()
+            for src, w in r["withinSource"].items()}
+    return ["Frozen-feature linear probe (`training/probe.py`): " + probe["what"] + ". Within-source test AUC per "
+            "backbone and input size, beside this run (fine-tuned, one head for all parts):", "",
+            "| model | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|",
+            *[f"| probe {c} | " + " | ".join(num(r["withinSourceTestAuc"].get(k, {}).get("auc")) for k in keys) + " |"
+              for c, r in probe["configs"].items()],
+            f"| **this run** ({cfg.backbone}@{cfg.size}) | " + " | ".join(num(ours.get(k)) for k in keys) + " |", ""]
+
+
 lines = [
     "# BoneLens model card", "",
     f"Generated by `training/export.py` from `training/reports/report.json` on {report['date']} (models v{VERSION}).",
@@ -220,7 +261,10 @@ lines = [
     "Quantisation of the one graph was picked on validation data (largest probability change against float32, share "
     "of unchanged decisions, per head): " + "; ".join(
         f"{m}: " + ", ".join(f"{h} {t['maxAbsProbabilityError']:.3f} / {pct(t['sameDecision'])}" for h, t in heads_t.items())
-        for m, heads_t in report["quantisation"]["trials"].items()) + f" -> {report['quantisation']['chosen']}.", "",
+        for m, heads_t in report["quantisation"]["trials"].items()) + f" -> {report['quantisation']['chosen']}"
+    + (f"; with it {pct(report['quantisation']['decisionsChanged'])} of the validation films' shown decisions "
+       "(unsupported / normal / uncertain / abnormal) differ from float32's" if "decisionsChanged" in report["quantisation"] else "")
+    + ". The TF.js parity tests hold the shipped graph to these figures.", "",
     "## Data", "",
     f"{len(rows)} images from `../shared/data/xray` (see its README)"
     + (" and the fetched MURA-style cache (`training/extra_data.py`)" if any(r["source"].startswith("gh-") for r in rows) else "")
@@ -244,14 +288,21 @@ lines = [
     "label (roboflow-mura's boxed fractures, the shoulder implants) teaches 'this source is abnormal' and nothing "
     "about pathology, so the shipped run leaves it out of the abnormality loss (it still trains the body part); "
     "'Models compared' measures the other choice where a run made it.", "",
-    "Pretrained weights: none were obtainable here in a form our exporter takes. Public snapshots omit files over "
-    "4 MB (torchvision's ResNet18 and MobileNetV2 checkpoints are 45 and 14 MB); the npm package nsfwjs ships a "
-    "MobileNetV2 (ImageNet-initialised, fine-tuned on photographs, TF.js layers format) that would need a converter "
-    "and depthwise convolutions in our exporter. "
-    + (f"This run started from an exported BoneLens model (`{cfg.init_from}`: that head's backbone), not from "
-       "random weights; the chain (the manifest's training.lineage, and 'Retrain' below) goes back to release 0.1, "
-       "trained from scratch on this data. 'Models compared' shows the steps."
-       if cfg.init_from else "This model is trained from scratch."), "",
+    *(["Pretrained weights: none were obtainable here in a form our exporter takes. "
+       + (f"This run started from an exported BoneLens model (`{cfg.init_from}`: that head's backbone), not from "
+          "random weights; the chain (the manifest's training.lineage, and 'Retrain' below) goes back to release 0.1, "
+          "trained from scratch on this data. 'Models compared' shows the steps."
+          if cfg.init_from else "This model is trained from scratch."), ""] if cfg.backbone == "residual" else [
+      f"Pretrained weights: Google's ImageNet {cfg.backbone} (`../shared/pretrained/`, Apache-2.0; ImageNet's images are "
+      "licensed for non-commercial research), ported to PyTorch by `training/mobilenet.py` (TensorFlow's SAME padding, "
+      "batch norm folded in the originals; the unit test reproduces the ImageNet top-5 of its check pictures). The RGB stem "
+      "is summed over its input channels for one-channel radiographs; input scaled to [-1, 1] as the network was trained. "
+      "Each conv got a batch norm, recalibrated on 256 training radiographs (the same function, radiograph statistics). "
+      f"The first {cfg.frozen_layers} of {len(model.layers)} layers (to 1/16 of the input size) stay frozen: their output "
+      f"was computed once for {cfg.trunk_views} augmented views of each training film (crops, frame-filling crops, rotation, "
+      "flips, exposure, inversion), and the remaining layers were fine-tuned at "
+      f"{cfg.backbone_lr_scale:g}x the heads' learning rate ({cfg.lr:g}), because this project trains on 2 CPU cores. ", "",
+      *probe_lines()]),
     *source_markdown(report),
     *comparison_lines(),
     *metrics_markdown(report, "../training/reports/"),

@@ -65,7 +65,8 @@ class MobileNet(nn.Module):
     """A MobileNet backbone (every conv of layers.json) + global average pool + two linear heads, with the interface of
     model.RadiographNet: `features(x)`, `forward(x) -> (body-part logits, abnormality logit)`, `.bodypart`,
     `.abnormality`. With `classes` it is the ImageNet classifier instead (used to check the port)."""
-    def __init__(self, name: str, num_parts: int = 0, in_channels: int = 1, dropout: float = 0.2, layers=None):
+    def __init__(self, name: str, num_parts: int = 0, in_channels: int = 1, dropout: float = 0.2, layers=None,
+                 frozen_layers: int = 0):
         super().__init__()
         # `layers`: a layer list in layers.json's form instead of the named backbone's (small networks for tests)
         layers = layers or json.loads((PRETRAINED / "layers.json").read_text())["models"][BACKBONES[name]]["layers"]
@@ -77,23 +78,47 @@ class MobileNet(nn.Module):
             cin = cout if depthwise else (in_channels if i == 0 else cin_per_group)
             self.layers.append(ConvBN(cin, cout, k, l["stride"], depthwise, l["activation"] == "relu6"))
         self.shortcuts = residual_blocks(self.spec_layers)
+        self.shortcut_sources = set(self.shortcuts.values())
+        self.frozen_layers = frozen_layers
+        for layer in self.layers[:frozen_layers]:
+            layer.requires_grad_(False)
         self.feature_channels = layers[-1]["shape"][0]
         self.dropout = nn.Dropout(dropout)
         if num_parts:
             self.bodypart = nn.Linear(self.feature_channels, num_parts)
             self.abnormality = nn.Linear(self.feature_channels, 1)
 
-    def features(self, x):
-        outputs = []
-        for i, layer in enumerate(self.layers):
-            x = layer(x)
+    def features(self, x, start: int = 0):
+        """The last layer's feature map; `start` > 0: `x` is the output of layer start - 1 (a cached frozen trunk)."""
+        outputs = {start - 1: x}
+        for i in range(start, len(self.layers)):
+            x = self.layers[i](x)
             if i in self.shortcuts:
                 x = x + outputs[self.shortcuts[i]]
-            outputs.append(x if any(s == i for s in self.shortcuts.values()) else None)
+            if i in self.shortcut_sources:
+                outputs[i] = x
         return x
 
-    def forward(self, x):
-        pooled = self.dropout(self.features(x).mean((2, 3)))
+    @torch.no_grad()
+    def trunk(self, x, end: int):
+        """The output of layers [0, end) in eval mode: what the frozen layers compute, cached once per view."""
+        outputs = {-1: x}
+        for i in range(end):
+            x = self.layers[i].eval()(x)
+            if i in self.shortcuts:
+                x = x + outputs[self.shortcuts[i]]
+            if i in self.shortcut_sources:
+                outputs[i] = x
+        return x
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for layer in self.layers[:self.frozen_layers]:   # frozen layers keep their batch-norm statistics too
+            layer.eval()
+        return self
+
+    def forward(self, x, start: int = 0):
+        pooled = self.dropout(self.features(x, start).mean((2, 3)))
         return self.bodypart(pooled), self.abnormality(pooled)[:, 0]
 
 

@@ -91,3 +91,16 @@ def init_from_export(model: RadiographNet, weights: dict, prefix: str, sample: t
         bn.running_mean.copy_(mean), bn.running_var.copy_(var)
         bn.bias.add_(mean)
         bn.weight.copy_(torch.sqrt(var + bn.eps))
+
+
+def build_model(cfg, num_parts: int):
+    """The network a config names: the residual CNN, or a MobileNet (weights loaded separately)."""
+    if cfg.backbone == "residual":
+        return RadiographNet(num_parts, cfg.widths)
+    from mobilenet import MobileNet
+    return MobileNet(cfg.backbone, num_parts, frozen_layers=cfg.frozen_layers)
+
+
+def feature_stride(model) -> int:
+    """Input pixels per class-activation-map cell."""
+    return 32 if hasattr(model, "shortcuts") else 16

@@ -34,7 +34,9 @@ torch.set_num_threads(2)
 cfg = Config()
 rows = read_rows(cfg.data, cfg.extra_data)
 split = np.array(split_by_group(rows, cfg))
-labelled = [i for i, r in enumerate(rows) if r["abnormal"] in ("0", "1") and split[i] in ("train", "val", "test")]
+UPPER_LIMB = ("elbow", "hand", "shoulder", "humerus", "forearm", "wrist")
+labelled = [i for i, r in enumerate(rows) if r["abnormal"] in ("0", "1") and split[i] in ("train", "val", "test")
+            and r["body_part"] in UPPER_LIMB]
 strata = {}
 for i in labelled:
     strata.setdefault((rows[i]["source"], rows[i]["body_part"]), []).append(i)

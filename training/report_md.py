@@ -50,8 +50,12 @@ def metrics_markdown(report, plots: str):
         f"![confusion]({plots}confusion.png)", "",
         "## Abnormality (stage 2)", "",
         "One abnormality head shared by all parts (the data README's advice: elbow has 21 labelled normals). "
-        "Thresholds per part (low: high-sensitivity point, high: high-specificity point; between them `uncertain`), "
-        "chosen on validation only:", "",
+        + ("Thresholds per part, chosen on validation only so that at least "
+           f"{pct(cfg['decision_precision'])} of the normal calls and of the abnormal calls are right while as many films "
+           "as possible get a call (p < low: normal, p >= high: abnormal, in between: `uncertain`):"
+           if cfg.get("decision_precision") else
+           "Thresholds per part (low: high-sensitivity point, high: high-specificity point; between them `uncertain`), "
+           "chosen on validation only:"), "",
         "| part | low | high | basis |", "|---|---|---|---|",
         *[f"| {p} | {t['low']:.3f} | {t['high']:.3f} | {report['thresholdBasis'][p]} |"
           for p, t in report["thresholds"].items()], "",
@@ -67,6 +71,24 @@ def metrics_markdown(report, plots: str):
                      f"{pct(m['sensitivityAtLow'])} / {pct(m['specificityAtLow'])} | "
                      f"{pct(m['sensitivityAtHigh'])} / {pct(m['specificityAtHigh'])} | "
                      f"{num(m['kappaImage'])}{ci(m['kappaImageCI95'])} | {num(m['kappaStudy'])} | {num(m['ece'])} |")
+    if any("decisions" in m for m in report["abnormality"].values()):
+        lines += ["", "What the thresholds do on the test split: the share of labelled films that get a call (normal or "
+                  "abnormal, not uncertain), and how often each kind of call is right:", "",
+                  "| part (test) | films | decided | decided calls right | abnormal calls right | normal calls right |",
+                  "|---|---|---|---|---|---|"]
+        for p, m in report["abnormality"].items():
+            d = m.get("decisions")
+            if d:
+                lines.append(f"| {p} | {d['films']} | {pct(d['decidedShare'])} | {pct(d['decidedAccuracy'])} | "
+                             f"{pct(d['abnormalCallsRight'])} ({d['abnormalCalls']}) | "
+                             f"{pct(d['normalCallsRight'])} ({d['normalCalls']}) |")
+        if report.get("decisions"):
+            d = report["decisions"]
+            lines += ["", f"All {d['films']} labelled elbow/hand/shoulder test films, each with its part's thresholds: "
+                      f"**{pct(d['decidedShare'])} decided**, **{pct(d['decidedAccuracy'])} of the decided calls right** "
+                      f"(abnormal calls {pct(d['abnormalCallsRight'])}, normal calls {pct(d['normalCallsRight'])}). "
+                      "These films mix sources, and some sources hold one label only (implants, boxed fractures): the "
+                      "within-source figures above are the ones a source cannot flatter."]
     lines += [
         "", "Kappa: Cohen's kappa of (probability >= 0.5) against the reference; study level uses the mean of the "
         "study's images (MURA's rule).", "",

@@ -22,7 +22,8 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import REPO, Config, config_to_dict  # noqa: E402
 from data import build_cache, build_frame_crop_cache, load_dataset  # noqa: E402
-from model import RadiographNet, init_from_export  # noqa: E402
+from mobilenet import BACKBONES, MEAN, STD, conv_bn_pairs, load_pretrained, recalibrate_batchnorm  # noqa: E402
+from model import build_model, init_from_export  # noqa: E402
 from tfjs_graph import read_weights  # noqa: E402
 
 # ---------------------------------------------------------------- config
@@ -39,11 +40,19 @@ ap.add_argument("--threads", type=int)
 ap.add_argument("--lr", type=float)
 ap.add_argument("--patience", type=int, help="epochs without validation improvement before stopping")
 ap.add_argument("--init-from", dest="init_from", help="<models folder>:<head>: start from that exported backbone")
+ap.add_argument("--backbone", choices=("residual", *BACKBONES), help="residual (from scratch) or an ImageNet MobileNet")
+ap.add_argument("--backbone-lr-scale", dest="backbone_lr_scale", type=float)
+ap.add_argument("--frozen-layers", dest="frozen_layers", type=int)
+ap.add_argument("--batch", type=int)
+ap.add_argument("--trunk-views", dest="trunk_views", type=int)
 args = ap.parse_args()
 cfg = Config()
 cfg = replace(cfg, **{k: v for k, v in vars(args).items()
-                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads", "lr", "init_from", "patience")
+                      if k in ("data", "epochs", "limit", "size", "runs", "single_label_sources", "threads", "lr", "init_from",
+                               "patience", "backbone", "backbone_lr_scale", "frozen_layers", "batch", "trunk_views")
                       and v is not None})
+if cfg.backbone != "residual":
+    cfg = replace(cfg, mean=MEAN, std=STD)          # the pretrained network's input scaling
 if args.no_extra:
     cfg = replace(cfg, extra_data=())
 run_dir = cfg.runs / args.run
@@ -185,7 +194,15 @@ def augment(idx):
 
 
 # ---------------------------------------------------------------- model
-model = RadiographNet(num_parts, cfg.widths)
+model = build_model(cfg, num_parts)
+ckpt_path = run_dir / "last.pt"
+if cfg.backbone != "residual" and not ckpt_path.exists():
+    # ImageNet weights, then every batch norm recalibrated on radiographs (the same function, radiograph statistics)
+    load_pretrained(model)
+    sample = np.sort(np.random.default_rng(cfg.seed).choice(train_idx, min(256, len(train_idx)), replace=False))
+    recalibrate_batchnorm(model, conv_bn_pairs(model), normalize(to_input(images[sample])))
+    log(f"initialised from ImageNet {cfg.backbone}, batch norm recalibrated on {len(sample)} training radiographs, "
+        f"first {cfg.frozen_layers} layers frozen")
 if cfg.init_from:
     # "<head>": the backbone that head runs on; in a two-backbone export (release 0.1 repacked) each head has its
     # own, named "<head>/<layer>/...", in a one-backbone export both heads share "<layer>/..." and both are kept
@@ -201,13 +218,58 @@ if cfg.init_from:
     init_from_export(model, weights, f"{head}/" if own_backbones else "", normalize(to_input(images[sample])), kept)
     log(f"initialised from {cfg.init_from}: that head's backbone, heads {list(kept)} kept, the others fresh")
 steps_per_epoch = math.ceil(len(train_idx) / cfg.batch)
+
+# The frozen layers of a pretrained backbone compute the same thing every epoch: their output is computed once, for
+# `trunk_views` augmented views of each training film, and the epochs train the rest of the network on those.
+trunk_views = cfg.trunk_views if cfg.backbone != "residual" and cfg.frozen_layers else 0
+train_position = np.full(len(images), -1)
+train_position[train_idx] = np.arange(len(train_idx))
+if trunk_views:
+    trunk_file = run_dir / "trunk-train.npz"
+    if trunk_file.exists():
+        cached = np.load(trunk_file)
+        trunk_train, trunk_cropped = cached["trunk"], cached["cropped"]
+    else:
+        trunk_train, trunk_cropped = None, np.zeros((trunk_views, len(train_idx)), bool)
+        t0 = time.time()
+        for v in range(trunk_views):
+            for k in range(0, len(train_idx), cfg.batch):
+                idx = train_idx[k:k + cfg.batch]
+                x, cropped = augment(idx)
+                t = model.trunk(normalize(x), cfg.frozen_layers).half().numpy()
+                if trunk_train is None:
+                    trunk_train = np.zeros((trunk_views, len(train_idx), *t.shape[1:]), np.float16)
+                trunk_train[v, k:k + len(idx)], trunk_cropped[v, k:k + len(idx)] = t, cropped
+            log(f"frozen layers' output for view {v + 1}/{trunk_views} of {len(train_idx)} training films "
+                f"({time.time() - t0:.0f}s)")
+        np.savez(trunk_file, trunk=trunk_train, cropped=trunk_cropped)
+trunk_memo = {}
+
+
+def trunk_of(pixels, idx):
+    """The frozen layers' output for fixed (validation) inputs, computed once per image."""
+    key = id(pixels)
+    missing = [i for i in idx if (key, i) not in trunk_memo]
+    for k in range(0, len(missing), 128):
+        part_idx = np.array(missing[k:k + 128])
+        out = model.trunk(normalize(to_input(pixels[part_idx])), cfg.frozen_layers)
+        for i, t in zip(part_idx, out):
+            trunk_memo[(key, i)] = t
+    return torch.stack([trunk_memo[(key, i)] for i in idx])
+
 # the weights that are validated and kept: an exponential moving average of the trained ones (steadier on these
 # small, noisy validation sets than the last step's), or the trained ones themselves
 evaluated = copy.deepcopy(model) if cfg.ema_decay else model
-opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch, pct_start=0.15)
+# a pretrained backbone learns slower than the fresh heads
+head_params = [p for name, p in model.named_parameters() if name.startswith(("bodypart.", "abnormality."))]
+backbone_params = [p for name, p in model.named_parameters()
+                   if not name.startswith(("bodypart.", "abnormality.")) and p.requires_grad]
+backbone_lr = cfg.lr * (cfg.backbone_lr_scale if cfg.backbone != "residual" else 1)
+opt = torch.optim.AdamW([{"params": backbone_params, "lr": backbone_lr}, {"params": head_params, "lr": cfg.lr}],
+                        weight_decay=cfg.weight_decay)
+sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[backbone_lr, cfg.lr], total_steps=cfg.epochs * steps_per_epoch,
+                                            pct_start=0.15)
 start_epoch, best_loss, stale = 0, float("inf"), 0
-ckpt_path = run_dir / "last.pt"
 if ckpt_path.exists():
     ck = torch.load(ckpt_path)
     model.load_state_dict(ck["model"])
@@ -247,7 +309,11 @@ def update_average():
 @torch.no_grad()
 def predict(idx, pixels=images, batch=128):
     evaluated.eval()
-    outs = [evaluated(normalize(to_input(pixels[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
+    if trunk_views:
+        outs = [evaluated(trunk_of(pixels, np.sort(idx[i:i + batch])), start=cfg.frozen_layers)
+                for i in range(0, len(idx), batch)]
+    else:
+        outs = [evaluated(normalize(to_input(pixels[np.sort(idx[i:i + batch])]))) for i in range(0, len(idx), batch)]
     return torch.cat([o[0] for o in outs]), torch.cat([o[1] for o in outs])
 
 
@@ -269,8 +335,14 @@ for epoch in range(start_epoch, cfg.epochs):
         idx = np.sort(order[step * cfg.batch:(step + 1) * cfg.batch])
         if len(idx) == 0:
             break
-        x, cropped = augment(idx)
-        bp_logits, ab_logits = model(normalize(x))
+        if trunk_views:
+            view = rng.integers(trunk_views, size=len(idx))
+            x = torch.from_numpy(trunk_train[view, train_position[idx]].astype(np.float32))
+            cropped = trunk_cropped[view, train_position[idx]]
+            bp_logits, ab_logits = model(x, start=cfg.frozen_layers)
+        else:
+            x, cropped = augment(idx)
+            bp_logits, ab_logits = model(normalize(x))
         bp_loss, ab_loss = losses(bp_logits, ab_logits, idx, cropped=cropped)
         loss = bp_loss + ab_loss
         opt.zero_grad()
