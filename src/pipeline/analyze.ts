@@ -2,7 +2,7 @@
 import { headOf, type HeadRef, type Manifest } from './manifest';
 import type { GrayImage, ImageResult } from './types';
 import { letterboxArea, normalize } from './preprocess';
-import { decideBodyPart, sigmoid, softmax, tierOf } from './decision';
+import { decideAbnormality, decideBodyPart, sigmoid, softmax } from './decision';
 import { buildHeatmap } from './heatmap';
 
 /** What one head of a graph returns for one image: logits [K] and cam [camSize, camSize, K]. */
@@ -89,8 +89,8 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
     ...base,
     bodyPart: call.part,
     abnormalProbability,
-    decision: tierOf(abnormalProbability, manifest.thresholds[call.part]),
     error: null,
     heatmap: buildHeatmap(stage2.cam, camSizeOf(route), headOf(manifest, route).classes.length, route.output, box),
+    ...decideAbnormality(abnormalProbability, call.part, manifest),
   };
 }

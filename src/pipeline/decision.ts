@@ -1,5 +1,6 @@
 // The decision rules of docs/manifest.md: stage-1 acceptance and the threshold tier.
 import type { Manifest, Thresholds } from './manifest';
+import type { ImageResult } from './types';
 
 export type Tier = 'normal' | 'uncertain' | 'abnormal';
 
@@ -51,4 +52,22 @@ export function tierOf(probability: number, thresholds: Thresholds): Tier {
   if (probability < thresholds.low) return 'normal';
   if (probability >= thresholds.high) return 'abnormal';
   return 'uncertain';
+}
+
+/**
+ * The tier of an abnormality probability with the thresholds in effect for its part (the manifest's, which
+ * hold the site's own where they were applied, see site-thresholds.ts), and whether they were the site's.
+ */
+export function decideAbnormality(probability: number, part: string, manifest: Manifest): { decision: Tier; siteThresholds?: true } {
+  const thresholds = manifest.thresholds[part];
+  if (!thresholds) throw new Error(`no thresholds for body part "${part}" in the manifest`);
+  const decision = tierOf(probability, thresholds);
+  return manifest.siteThresholds?.parts.includes(part) ? { decision, siteThresholds: true } : { decision };
+}
+
+/** An analysed image decided again with the manifest's thresholds (after site thresholds were set or reset). */
+export function redecide(result: ImageResult, manifest: Manifest): ImageResult {
+  if (result.bodyPart === null || result.abnormalProbability === null) return result;
+  const { siteThresholds: _previous, ...rest } = result;
+  return { ...rest, ...decideAbnormality(result.abnormalProbability, result.bodyPart, manifest) };
 }

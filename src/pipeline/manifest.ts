@@ -53,6 +53,8 @@ export interface Manifest {
   licences: { what: string; licence: string }[];
   limitations: string[];
   intendedUse: string;
+  /** set (never by the manifest file) when a site's own thresholds replace the shipped ones for these parts */
+  siteThresholds?: { parts: string[]; createdAt: string };
 }
 
 export class ManifestError extends Error {

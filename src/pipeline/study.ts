@@ -1,7 +1,7 @@
 // Study aggregation (MURA's rule): a study's probability is the mean of its images' abnormal probabilities.
 import type { Manifest } from './manifest';
 import type { ImageResult, StudyResult } from './types';
-import { tierOf } from './decision';
+import { decideAbnormality } from './decision';
 
 /**
  * Groups the analysed images (unsupported and failed ones are left out) into studies of one body part.
@@ -26,9 +26,12 @@ export function groupStudies(
     group.probabilities.push(result.abnormalProbability);
   }
   return [...groups.values()].map(({ bodyPart, files, probabilities }) => {
-    const thresholds = manifest.thresholds[bodyPart];
-    if (!thresholds) throw new Error(`no thresholds for body part "${bodyPart}" in the manifest`);
-    const abnormalProbability = probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
-    return { bodyPart, files, abnormalProbability, decision: tierOf(abnormalProbability, thresholds) };
+    const abnormalProbability = studyProbability(probabilities);
+    return { bodyPart, files, abnormalProbability, ...decideAbnormality(abnormalProbability, bodyPart, manifest) };
   });
+}
+
+/** A study's abnormal probability from its views' (MURA's rule: their mean). */
+export function studyProbability(probabilities: readonly number[]): number {
+  return probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
 }

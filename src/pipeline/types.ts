@@ -36,6 +36,8 @@ export interface ImageResult {
   /** original image size in px (0 when it could not be decoded) */
   width: number;
   height: number;
+  /** true when the decision used the site's own thresholds instead of the shipped ones */
+  siteThresholds?: true;
 }
 
 export interface StudyResult {
@@ -44,4 +46,6 @@ export interface StudyResult {
   /** mean of the images' abnormal probabilities (MURA's rule) */
   abnormalProbability: number;
   decision: Exclude<Decision, 'unsupported' | 'error'>;
+  /** true when the decision used the site's own thresholds */
+  siteThresholds?: true;
 }
