@@ -18,6 +18,7 @@ export function jsonRow(result: ImageResult, withHeatmap: boolean): string {
     decision: result.decision,
     error: result.error,
   };
+  if (result.siteThresholds) row.thresholds = 'site';
   if (withHeatmap) {
     row.heatmap = heatmap && {
       size: heatmap.size,

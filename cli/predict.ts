@@ -1,7 +1,7 @@
 // `npm run predict -- <files or folders> [--csv] [--backend wasm|cpu] [--models dir] [--heatmap] [--out file [--resume]]
-//  [--files-from list] [--progress]`
+//  [--files-from list] [--progress] [--thresholds file]`; or `--calibrate <labelled folder> [--write-thresholds file]`
 // Streams one result row per image (per frame for multi-frame DICOM); a bad image is an error row,
-// never a failed run. Exit status: 0 done, 1 models could not be loaded, 2 usage error.
+// never a failed run. Exit status: 0 done, 1 models could not be loaded, 2 usage error (or a bad thresholds file).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { activeBackendLabel, initBackend } from '../src/models/backend';
 import { disposeModels, loadModels } from '../src/models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
 import { bodyPartClasses } from '../src/pipeline/manifest';
+import { applySiteThresholds, parseSiteThresholdsText, type SiteThresholds } from '../src/pipeline/site-thresholds';
 import type { ImageResult } from '../src/pipeline/types';
 import { decodeImageBytes } from '../src/decode/node';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
@@ -17,6 +18,20 @@ import { checkPathsExist, imageFiles, listedPaths, readInputFile } from './files
 import { openOutput } from './output';
 import { Progress } from './progress';
 import { csvHeader, csvRow, jsonRow } from './format';
+import { runCalibration } from './calibrate';
+
+/** The --thresholds file, read and checked field by field (its use with these models is checked once they load). */
+async function readSiteThresholds(path: string | null): Promise<SiteThresholds | null> {
+  if (path === null) return null;
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw new UsageError(`--thresholds ${path}: cannot read it (${messageOf(error)})`);
+  });
+  try {
+    return parseSiteThresholdsText(text);
+  } catch (error) {
+    throw new UsageError(`--thresholds ${path}: ${messageOf(error)}`);
+  }
+}
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_MODELS_DIR = join(REPO_ROOT, 'public', 'models');
@@ -49,7 +64,7 @@ async function analyzeFile(path: string, models: LoadedModels): Promise<ImageRes
   return results;
 }
 
-async function run(options: CliOptions): Promise<number> {
+async function run(options: CliOptions, site: SiteThresholds | null): Promise<number> {
   const modelsDir = resolve(options.modelsDir ?? DEFAULT_MODELS_DIR);
   const backend = await initBackend(options.backend, wasmDistFolder());
   let models: LoadedModels;
@@ -65,23 +80,52 @@ async function run(options: CliOptions): Promise<number> {
     return 1;
   }
   process.stderr.write(`bonelens: models ${models.manifest.version}, backend ${backend}${backend === 'wasm' ? ` (${await activeBackendLabel()})` : ''}\n`);
+  let decidingModels = models;
+  try {
+    decidingModels = { ...models, manifest: applySiteThresholds(models.manifest, site) };
+  } catch (error) {
+    process.stderr.write(`bonelens: --thresholds ${options.thresholds}: ${messageOf(error)}\n`);
+    disposeModels(models);
+    return 2;
+  }
+  if (site) {
+    const parts = Object.entries(site.parts).map(([part, t]) => `${part} ${t.low}–${t.high}`).join(', ');
+    process.stderr.write(`bonelens: site thresholds in use (set ${site.createdAt.slice(0, 10)}): ${parts}\n`);
+  }
+
+  const showProgress = options.progress || process.stderr.isTTY === true;
+  if (options.calibrate) {
+    const files: string[] = [];
+    for await (const path of imageFiles([...options.paths, ...(await listedPaths(options.filesFrom))])) files.push(path);
+    const progress = showProgress ? new Progress(files.length, 0, (text) => process.stderr.write(text), process.stderr.isTTY === true) : undefined;
+    try {
+      return await runCalibration({ options, models, site, files, analyzeFile, progress, note: (text) => process.stderr.write(`bonelens: ${text}\n`) });
+    } catch (error) {
+      process.stderr.write(`bonelens: ${messageOf(error)}\n`);
+      return 2;
+    } finally {
+      disposeModels(models);
+    }
+  }
 
   const classes = bodyPartClasses(models.manifest);
-  const output = openOutput({ out: options.out, resume: options.resume, csv: options.csv, header: csvHeader(classes) });
+  const siteColumn = site !== null && options.csv;
+  const output = openOutput({ out: options.out, resume: options.resume, csv: options.csv, header: `${csvHeader(classes)}${siteColumn ? ',thresholds' : ''}` });
   if (output.note) process.stderr.write(`bonelens: ${output.note}\n`);
   // the whole list first: progress needs the total, resuming the files left
   const files: string[] = [];
   for await (const path of imageFiles([...options.paths, ...(await listedPaths(options.filesFrom))])) files.push(path);
   const todo = files.filter((path) => !output.done.has(path));
-  const showProgress = options.progress || process.stderr.isTTY === true;
   const progress = showProgress
     ? new Progress(files.length, files.length - todo.length, (text) => process.stderr.write(text), process.stderr.isTTY === true)
     : undefined;
   const counts = new Map<string, number>();
   for (const path of todo) {
-    const results = await analyzeFile(path, models);
+    const results = await analyzeFile(path, decidingModels);
     for (const result of results) counts.set(result.decision, (counts.get(result.decision) ?? 0) + 1);
-    output.write(results.map((result) => `${options.csv ? csvRow(result, classes) : jsonRow(result, options.heatmap)}\n`).join(''));
+    const row = (result: ImageResult) =>
+      options.csv ? `${csvRow(result, classes)}${siteColumn ? `,${result.siteThresholds ? 'site' : 'shipped'}` : ''}` : jsonRow(result, options.heatmap);
+    output.write(results.map((result) => `${row(result)}\n`).join(''));
     progress?.fileDone(results.length);
   }
   progress?.finish();
@@ -101,6 +145,7 @@ async function main(): Promise<void> {
     throw error;
   });
   let options: CliOptions;
+  let site: SiteThresholds | null;
   try {
     options = parseCliArgs(process.argv.slice(2));
     if (options.help) {
@@ -108,13 +153,14 @@ async function main(): Promise<void> {
       return;
     }
     await checkPathsExist([...options.paths, ...options.filesFrom.filter((list) => list !== '-')]);
+    site = await readSiteThresholds(options.thresholds);
   } catch (error) {
     if (!(error instanceof UsageError) && !/^no such file or folder/.test(messageOf(error))) throw error;
     process.stderr.write(`bonelens: ${messageOf(error)}\nRun "npm run predict -- --help" for usage.\n`);
     process.exitCode = 2;
     return;
   }
-  process.exitCode = await run(options);
+  process.exitCode = await run(options, site);
 }
 
 await main();
