@@ -3,7 +3,9 @@
 import type { BackendName } from '../models/backend';
 import type { WasmFlavour } from '../models/wasm-flavour';
 import { errorResult } from '../pipeline/analyze';
+import { redecide } from '../pipeline/decision';
 import type { Manifest } from '../pipeline/manifest';
+import { applySiteThresholds, checkSiteThresholdsFor, type SiteThresholds } from '../pipeline/site-thresholds';
 import { groupStudies } from '../pipeline/study';
 import type { ImageResult, StudyResult } from '../pipeline/types';
 import type { AnalyzeReply, BackendChoice, WorkerApi, WorkerEvent } from '../worker/protocol';
@@ -11,6 +13,7 @@ import { connect, WorkerStopped } from '../worker/rpc';
 import { studyKey } from './dicom-header';
 import { modelsUrl, wasmUrl } from './paths';
 import { loadBackendChoice, saveBackendChoice } from './settings';
+import { loadSiteThresholds, saveSiteThresholds } from './site-store';
 
 export type EntryStatus = 'queued' | 'analysing' | 'done';
 
@@ -50,7 +53,15 @@ export class Session {
   /** on WASM: which build runs (SIMD + threads needs a cross-origin isolated page) */
   wasmFlavour = $state.raw<WasmFlavour | null>(null);
   model = $state<ModelState>({ phase: 'starting' });
-  manifest = $state.raw<Manifest | null>(null);
+  /** the manifest as shipped (the Calibrate page compares against its thresholds) */
+  shippedManifest = $state.raw<Manifest | null>(null);
+  /** the site's own thresholds (Calibrate page), saved on this device; null: the shipped ones */
+  site = $state.raw<SiteThresholds | null>(null);
+  /** why saved site thresholds are not in use (made for other models), else null */
+  siteProblem = $state<string | null>(null);
+  /** the manifest with the thresholds in effect: every decision and display reads this one */
+  manifest: Manifest | null = $derived(this.shippedManifest && applySiteThresholds(this.shippedManifest, this.site));
+  #storedSite: Promise<SiteThresholds | null> | null = null;
   manifestJson = $state.raw<Record<string, unknown> | null>(null);
   entries = $state<Entry[]>([]);
   /** files finished since the queue was last empty */
@@ -109,10 +120,11 @@ export class Session {
     const api = connect<WorkerApi, WorkerEvent>(worker, (event) => this.#onEvent(event), this.#stopWorker.signal);
     const ready = api
       .init({ backend: this.backendChoice, modelsUrl: modelsUrl(), wasmUrl: wasmUrl() })
-      .then((reply) => {
+      .then(async (reply) => {
         this.backend = reply.backend;
-        this.manifest = reply.manifest;
+        this.shippedManifest = reply.manifest;
         this.manifestJson = reply.manifestJson;
+        await this.#restoreSite(api, reply.manifest);
         this.model = { phase: 'ready' };
         return api;
       })
@@ -127,6 +139,35 @@ export class Session {
     ready.catch(() => {}); // the failure is shown through `model`; callers that await it handle it themselves
     this.#ready = ready;
     return ready;
+  }
+
+  /** The saved site thresholds (read once a visit), in use when they were made for these models. */
+  async #restoreSite(api: WorkerApi, manifest: Manifest): Promise<void> {
+    this.#storedSite ??= loadSiteThresholds();
+    const stored = this.site ?? (await this.#storedSite);
+    try {
+      if (stored) checkSiteThresholdsFor(stored, manifest);
+      this.site = stored;
+    } catch (error) {
+      this.site = null;
+      this.siteProblem = `Your site thresholds were set for other models, so the shipped ones are in use (${error instanceof Error ? error.message : String(error)}).`;
+    }
+    await api.setSiteThresholds(this.site);
+  }
+
+  /** Decides with the site's thresholds from now on (saved on this device), or with null the shipped ones again. */
+  async useSiteThresholds(chosen: SiteThresholds | null): Promise<void> {
+    const site = chosen && ($state.snapshot(chosen) as SiteThresholds); // a plain object: stored and posted as is
+    if (site && this.shippedManifest) checkSiteThresholdsFor(site, this.shippedManifest);
+    await saveSiteThresholds(site);
+    this.#storedSite = Promise.resolve(site);
+    this.site = site;
+    this.siteProblem = null;
+    const api = await this.#ready?.catch(() => null);
+    await api?.setSiteThresholds(site);
+    const manifest = this.manifest;
+    if (!manifest) return;
+    for (const entry of this.entries) if (entry.reply) entry.reply.result = redecide(entry.reply.result, manifest);
   }
 
   chooseBackend(choice: BackendChoice): void {
@@ -232,7 +273,11 @@ export class Session {
     if (!file) return failed('the file is no longer available');
     try {
       const api = await (this.#ready ?? this.start());
-      return await api.analyze(file, name);
+      const replies = await api.analyze(file, name);
+      // the thresholds may have changed while the worker was busy: decide with the ones in effect now
+      const manifest = this.manifest;
+      if (manifest) for (const reply of replies) reply.result = redecide(reply.result, manifest);
+      return replies;
     } catch (error) {
       if (error instanceof WorkerStopped) return null;
       return failed(`the models could not be loaded: ${error instanceof Error ? error.message : String(error)}`);

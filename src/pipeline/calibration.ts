@@ -101,7 +101,7 @@ export function calibrate(cases: readonly LabelledResult[], manifest: Manifest, 
       shipped,
       siteThresholds,
     );
-    const studies = studyCases(items);
+    const studies = studyCasesOf(items, part);
     return {
       part,
       shipped,
@@ -116,10 +116,10 @@ export function calibrate(cases: readonly LabelledResult[], manifest: Manifest, 
 }
 
 /** The studies among a part's images (those the layout places in one): mean of views, abnormal if any view is. */
-function studyCases(items: readonly LabelledResult[]): ScoredCase[] {
+export function studyCasesOf(cases: readonly LabelledResult[], part: string): ScoredCase[] {
   const studies = new Map<string, { probabilities: number[]; abnormal: boolean }>();
-  for (const { label, result } of items) {
-    if (label.study === null) continue;
+  for (const { label, result } of cases) {
+    if (label.study === null || result.bodyPart !== part || result.abnormalProbability === null) continue;
     const study = studies.get(label.study) ?? { probabilities: [], abnormal: false };
     study.probabilities.push(result.abnormalProbability!);
     study.abnormal ||= label.label === 'abnormal';

@@ -8,6 +8,7 @@ import { analyzeImage, errorResult, type LoadedModels } from '../pipeline/analyz
 import { DecodeError, decodeImageBytes, previewBitmap, type DecodedImage } from '../decode/browser';
 import type { ImageResult } from '../pipeline/types';
 import { checkFileSize, LimitError } from '../pipeline/limits';
+import { applySiteThresholds, type SiteThresholds } from '../pipeline/site-thresholds';
 import { expose, withTransfer } from './rpc';
 import type { AnalyzeReply, InitOptions, InitReply, WorkerApi, WorkerEvent } from './protocol';
 
@@ -16,6 +17,8 @@ const PREVIEW_SIDE = 1600;
 const MANIFEST_FILE = 'manifest.json';
 
 let models: LoadedModels | null = null;
+/** the models with the thresholds in effect (the site's, where set) in their manifest */
+let deciding: LoadedModels | null = null;
 let manifestJson: Record<string, unknown> = {};
 
 function fetchFrom(baseUrl: string) {
@@ -47,7 +50,13 @@ const api: WorkerApi = {
     models = await loadModels(fetchFrom(options.modelsUrl), (loadedBytes, totalBytes) =>
       emit({ type: 'modelProgress', loadedBytes, totalBytes }),
     );
+    deciding = models;
     return { backend, manifest: models.manifest, manifestJson };
+  },
+
+  async setSiteThresholds(site: SiteThresholds | null): Promise<void> {
+    if (!models) throw new Error('the models are not loaded');
+    deciding = { ...models, manifest: applySiteThresholds(models.manifest, site) };
   },
 
   async analyze(file: Blob, name: string): Promise<AnalyzeReply[]> {
@@ -60,7 +69,7 @@ const api: WorkerApi = {
     });
     let decoded: DecodedImage;
     try {
-      if (!models) throw new Error('the models are not loaded');
+      if (!deciding) throw new Error('the models are not loaded');
       checkFileSize(file.size); // before reading it into memory
       decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
     } catch (error) {
@@ -73,7 +82,7 @@ const api: WorkerApi = {
       // report the size of the file as stored, not the size it was analysed at
       const { width, height } = frames.length > 1 ? frame : original;
       try {
-        const result = await analyzeImage(frame, frameName, models!);
+        const result = await analyzeImage(frame, frameName, deciding!);
         const preview = await previewBitmap(frame, PREVIEW_SIDE);
         const done = reply({ ...result, width, height }, preview, frame.width < width || frame.height < height);
         const values = dicom?.values[index];

@@ -3,6 +3,7 @@ import type { BackendName } from '../models/backend';
 import type { WasmFlavour } from '../models/wasm-flavour';
 import type { DicomMeta } from '../pipeline/dicom/index';
 import type { Manifest } from '../pipeline/manifest';
+import type { SiteThresholds } from '../pipeline/site-thresholds';
 import type { ImageResult } from '../pipeline/types';
 
 export type BackendChoice = BackendName | 'auto';
@@ -49,6 +50,8 @@ export interface WorkerApi {
   init(options: InitOptions): Promise<InitReply>;
   /** one reply per view: several for a multi-frame DICOM file (named `name#k`, as the CLI does) */
   analyze(file: Blob, name: string): Promise<AnalyzeReply[]>;
+  /** decide from now on with the site's thresholds (checked against the loaded models), or, with null, the shipped ones */
+  setSiteThresholds(site: SiteThresholds | null): Promise<void>;
 }
 
 export type WorkerEvent =
