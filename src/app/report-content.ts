@@ -51,7 +51,7 @@ export function studyReportContent(
     decision: study.decision,
     summary:
       `${style.label}: study abnormality probability ${percent(study.abnormalProbability)}, the mean of ${views.length} views` +
-      (thresholds ? ` (normal below ${percent(thresholds.low, 0)}, abnormal from ${percent(thresholds.high, 0)}).` : '.'),
+      (thresholds ? ` (normal below ${percent(thresholds.low, 0)}, abnormal from ${percent(thresholds.high, 0)}${study.siteThresholds ? ', site thresholds' : ''}).` : '.'),
     views: views.map(({ result, header }) => ({
       title: result.file,
       decision: result.decision,

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aucOf, type ScoredCase } from '../../src/pipeline/roc';
+import { studyProbability } from '../../src/pipeline/study';
 import { parseManifestText, type Manifest } from '../../src/pipeline/manifest';
 import { parseSiteThresholdsText } from '../../src/pipeline/site-thresholds';
 import { predict } from './support/cli';
-import { MODELS_DIR, MODELS_MISSING_REASON, REPO_ROOT, modelsPresent } from './support/models';
+import { FIXTURE_IMAGES, MODELS_DIR, MODELS_MISSING_REASON, REPO_ROOT, modelsPresent } from './support/models';
 
 const GOLDEN = join(REPO_ROOT, 'test', 'fixtures', 'golden');
 /** Fixture images put in abnormal/ and normal/ folders: two of each supported part, and two no model part reads. */
@@ -93,6 +94,54 @@ describe.skipIf(!modelsPresent)(modelsPresent ? 'predict CLI --calibrate and --t
     expect(site.modelVersion).toBe(manifest.version);
     expect(Object.keys(site.parts)).toEqual(parts);
     for (const part of figures.parts) expect(site.parts[part.part].cases).toEqual(part.images.counts);
+  });
+
+  it("reads MURA's layout (studies: mean of views) and a labels CSV beside flat images", async () => {
+    const mura = join(folder, 'MURA', 'valid', 'XR_ELBOW');
+    const positive = join(mura, 'patient00001', 'study1_positive');
+    const negative = join(mura, 'patient00002', 'study1_negative');
+    mkdirSync(positive, { recursive: true });
+    mkdirSync(negative, { recursive: true });
+    copyFileSync(join(GOLDEN, '00-elbow.png'), join(positive, 'image1.png'));
+    copyFileSync(join(GOLDEN, '01-elbow.png'), join(positive, 'image2.png'));
+    copyFileSync(join(FIXTURE_IMAGES, 'elbow_fracatlas_IMG0002519.jpg'), join(negative, 'image1.jpg'));
+    const flat = join(folder, 'flat');
+    mkdirSync(flat);
+    for (const file of ['02-hand.png', '03-hand.png']) copyFileSync(join(GOLDEN, file), join(flat, file));
+    writeFileSync(join(flat, 'labels.csv'), 'file,label,body_part\n02-hand.png,abnormal,hand\n03-hand.png,normal,hand\n');
+
+    const plain = rowsOf((await predict('--backend', 'cpu', join(folder, 'MURA'), flat)).stdout);
+
+    const muraRun = await predict('--backend', 'cpu', '--calibrate', join(folder, 'MURA'));
+    expect(muraRun.code, muraRun.stderr).toBe(0);
+    const muraParts: { part: string; images: { counts: unknown }; studies: { counts: unknown; auc: number | null } | null }[] = JSON.parse(muraRun.stdout).parts;
+    // expected from the plain rows: each MURA study folder is a study, its probability the mean of its views
+    const muraRows = plain.filter((r) => r.file.includes('XR_ELBOW') && r.bodyPart !== null);
+    expect(muraParts.map((p) => p.part)).toEqual([...new Set(muraRows.map((r) => r.bodyPart))].sort((a, b) => manifest.bodyPart.supported.indexOf(a!) - manifest.bodyPart.supported.indexOf(b!)));
+    for (const part of muraParts) {
+      const rows = muraRows.filter((r) => r.bodyPart === part.part);
+      const abnormal = (r: Row) => r.file.includes('_positive');
+      expect(part.images.counts).toEqual({ normal: rows.filter((r) => !abnormal(r)).length, abnormal: rows.filter(abnormal).length });
+      const studyOf = (r: Row) => r.file.slice(0, r.file.lastIndexOf('/'));
+      const studies: ScoredCase[] = [...new Set(rows.map(studyOf))].map((study) => {
+        const views = rows.filter((r) => studyOf(r) === study);
+        return { probability: studyProbability(views.map((r) => r.abnormalProbability!)), abnormal: views.some(abnormal) };
+      });
+      expect(part.studies!.counts).toEqual({ normal: studies.filter((c) => !c.abnormal).length, abnormal: studies.filter((c) => c.abnormal).length });
+      expect(part.studies!.auc).toBe(aucOf(studies));
+    }
+
+    const csv = await predict('--backend', 'cpu', '--calibrate', flat);
+    expect(csv.code, csv.stderr).toBe(0);
+    const csvParts: { part: string; images: { counts: unknown }; studies: unknown }[] = JSON.parse(csv.stdout).parts;
+    const flatRows = plain.filter((r) => r.file.startsWith(flat) && r.bodyPart !== null);
+    expect(csvParts.length).toBeGreaterThan(0);
+    for (const part of csvParts) {
+      const rows = flatRows.filter((r) => r.bodyPart === part.part);
+      // labelled by the CSV: 02-hand abnormal, 03-hand normal
+      expect(part.images.counts).toEqual({ normal: rows.filter((r) => r.file.endsWith('03-hand.png')).length, abnormal: rows.filter((r) => r.file.endsWith('02-hand.png')).length });
+      expect(part.studies).toBeNull();
+    }
   });
 
   it('with --thresholds low = high = 0.5 for every part, leaves no uncertain row and says site thresholds are in use', async () => {
