@@ -2,12 +2,13 @@
 // the tab, a curve and its area per body part (the same area the CLI prints), thresholds saved on the device
 // deciding later results (which say so), a reset back to the shipped ones; nothing requested from elsewhere.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Page, type Request } from '@playwright/test';
+import { parseSiteThresholdsText } from '../src/pipeline/site-thresholds';
 import { FIXTURES, cardFor, decisions, dropFiles, fixtureFile, openApp, requireModels, waitForModels } from './helpers';
 
 test.beforeEach(requireModels);
@@ -88,6 +89,17 @@ test('calibrate on a labelled folder, save site thresholds that change a later d
   await page.getByTestId('save-thresholds').click();
   await expect(page.getByTestId('thresholds-in-use')).toContainText('Your site thresholds are in use');
 
+  // the report is a PNG; the thresholds export as the file the CLI reads, naming these models
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-png').click()]);
+  expect(readFileSync((await report.path())!).subarray(1, 4).toString()).toBe('PNG');
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-thresholds').click()]);
+  const thresholdsFile = join(folder, 'exported.json');
+  await exported.saveAs(thresholdsFile);
+  const site = parseSiteThresholdsText(readFileSync(thresholdsFile, 'utf8'));
+  expect(site.parts.elbow).toMatchObject({ low: Number(value), high: Number(value), cases: { normal: 1, abnormal: 1 } });
+  const manifest = JSON.parse(readFileSync(repoPath('public/models/manifest.json'), 'utf8'));
+  expect(site.modelVersion).toBe(manifest.version);
+
   // back on the analysis view: the earlier result is decided again, a new one is decided with them; both say so
   await page.getByRole('link', { name: 'Analyse images' }).click();
   await expect(page.getByTestId('site-thresholds-note')).toBeVisible();
@@ -112,6 +124,14 @@ test('calibrate on a labelled folder, save site thresholds that change a later d
   await expect(cardFor(page, elbow.name)).toHaveAttribute('data-decision', shipped);
   await expect(cardFor(page, elbow.name).getByTestId('site-thresholds')).toHaveCount(0);
   await page.getByTestId('open-calibrate').click();
+  await expect(page.getByTestId('thresholds-in-use')).toContainText('The shipped thresholds are in use.');
+
+  // importing the exported file brings them back; a file that is not one is refused, saying why
+  await page.getByTestId('import-thresholds').setInputFiles(thresholdsFile);
+  await expect(page.getByTestId('thresholds-in-use')).toContainText('Your site thresholds are in use');
+  await page.getByTestId('import-thresholds').setInputFiles({ name: 'site.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "something else"}') });
+  await expect(page.getByTestId('calibrate-message')).toContainText('That file was not used: format must be "bonelens-site-thresholds"');
+  await page.getByTestId('reset-thresholds').click();
   await expect(page.getByTestId('thresholds-in-use')).toContainText('The shipped thresholds are in use.');
 
   const origin = new URL(baseURL!).origin;

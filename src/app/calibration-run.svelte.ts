@@ -75,8 +75,12 @@ export class CalibrationRun {
     // let the page show the finished progress before the figures (the interval takes a moment on many cases)
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.cases = cases;
-    this.calibration = calibrate(cases, manifest);
+    const saved = this.#session.site;
+    this.calibration = calibrate(cases, manifest, saved);
     this.applyRule();
+    // thresholds saved earlier are where a check on new cases starts ("Apply this rule" replaces them)
+    for (const part of this.calibration.parts) if (part.site) this.chosen[part.part] = { ...part.site };
+    if (this.calibration.parts.some((p) => p.site)) this.notes = [...this.notes, 'Your saved site thresholds are shown as the chosen ones; "Apply this rule" replaces them.'];
     this.phase = 'done';
   }
 
