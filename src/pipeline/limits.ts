@@ -17,7 +17,8 @@ export class LimitError extends Error {
   override name = 'LimitError';
 }
 
-function megabytes(bytes: number): string {
+/** A byte count in words, for messages: `812 MB`, `0.5 MB`. */
+export function megabytes(bytes: number): string {
   const mb = bytes / 1e6;
   return `${mb >= 10 ? Math.round(mb) : Number(mb.toPrecision(2))} MB`;
 }
@@ -53,3 +54,25 @@ export function checkImageSize(width: number, height: number, frames = 1): void 
 
 /** Limits in words, for help texts. */
 export const LIMITS_TEXT = `${megabytes(MAX_FILE_BYTES)} per file, ${megapixels(MAX_PIXELS)} per file (all frames together), ${MAX_FRAMES} frames per file`;
+
+// Expansion: a compressed stream can claim or produce far more than its file's size (a 3 MB deflated DICOM
+// dataset can expand to 3 GB). Every decompression is stopped as soon as it would pass what the header states
+// or these limits, before it allocates for it.
+//
+// - A deflated DICOM dataset may expand to at most the file-size limit, 512 MB (the inflated bytes are held
+//   whole, like a file read into memory).
+// - Sequences nested at most 64 deep: real files nest a handful of levels; the DICOM parser recurses once per
+//   level, and a browser worker's stack is smaller than Node's.
+
+export const MAX_INFLATED_BYTES = MAX_FILE_BYTES;
+export const MAX_SEQUENCE_DEPTH = 64;
+
+export function inflatedSizeProblem(bytes: number): string | undefined {
+  if (bytes <= MAX_INFLATED_BYTES) return undefined;
+  return `the deflated dataset expands past ${megabytes(MAX_INFLATED_BYTES)}; the limit is ${megabytes(MAX_INFLATED_BYTES)}`;
+}
+
+export function sequenceDepthProblem(depth: number): string | undefined {
+  if (depth <= MAX_SEQUENCE_DEPTH) return undefined;
+  return `sequences nested too deeply: more than ${MAX_SEQUENCE_DEPTH} levels; the limit is ${MAX_SEQUENCE_DEPTH}`;
+}

@@ -1,8 +1,9 @@
 // Parsing a DICOM byte stream into a dicom-parser DataSet, with every failure turned into a DicomError.
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { inflateSync } from 'fflate';
 import { DicomError } from './errors.js';
+import { DatasetGuard } from './guard.js';
+import { inflateDatasetNatively, inflateDatasetSync } from './inflate.js';
 
 export type { DataSet };
 
@@ -35,21 +36,40 @@ function rawDatasetStart(bytes: Uint8Array): { group: number; explicit: boolean 
 
 /** Deflated Explicit VR Little Endian: dicom-parser hands us the stream and the offset where deflate starts. */
 function inflateDataset(bytes: Uint8Array, position: number): Uint8Array {
-  let inflated: Uint8Array;
-  try {
-    inflated = inflateSync(bytes.subarray(position));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DicomError(
-      /unexpected EOF/i.test(reason)
-        ? 'truncated DICOM file: the deflated dataset ends early'
-        : `the deflated dataset is corrupt and cannot be inflated (${reason})`,
-    );
+  return inflateDatasetSync(bytes, position);
+}
+
+const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
+const BIG_ENDIAN = '1.2.840.10008.1.2.2';
+
+/** Where a Part 10 file's dataset starts (after the file meta group) and its transfer syntax, from the meta group. */
+function metaGroupEnd(bytes: Uint8Array): { start: number; transferSyntax: string } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = PREAMBLE_BYTES + 4;
+  let transferSyntax = '';
+  while (at + 8 <= bytes.length && view.getUint16(at, true) === META_GROUP) {
+    const vr = String.fromCharCode(bytes[at + 4], bytes[at + 5]);
+    const long = ['OB', 'OW', 'UN', 'UT', 'SQ', 'UC', 'UR'].includes(vr);
+    if (long && at + 12 > bytes.length) break;
+    const length = long ? view.getUint32(at + 8, true) : view.getUint16(at + 6, true);
+    const valueAt = at + (long ? 12 : 8);
+    if (valueAt + length > bytes.length) break;
+    if (view.getUint16(at + 2, true) === 0x0010) {
+      transferSyntax = String.fromCharCode(...bytes.subarray(valueAt, valueAt + Math.min(length, 64))).replace(/[\0 ]+$/, '');
+    }
+    at = valueAt + length;
   }
-  const whole = new Uint8Array(position + inflated.length);
-  whole.set(bytes.subarray(0, position));
-  whole.set(inflated, position);
-  return whole;
+  return { start: at, transferSyntax };
+}
+
+/**
+ * Refuses sequences nested past the limit before dicom-parser (which recurses once per level) walks them. A deflated
+ * dataset is walked while it is inflated instead; big endian datasets are left to the parser.
+ */
+function guardDataset(input: Uint8Array, raw?: { explicit: boolean }): void {
+  const { start, transferSyntax } = raw ? { start: 0, transferSyntax: raw.explicit ? EXPLICIT_LE : IMPLICIT_LE } : metaGroupEnd(input);
+  if (transferSyntax === DEFLATED_LE || transferSyntax === BIG_ENDIAN) return;
+  new DatasetGuard(start, { explicit: transferSyntax !== IMPLICIT_LE, inflated: false }).advance(input);
 }
 
 function parserMessage(thrown: unknown): string {
@@ -99,6 +119,7 @@ export function parseDataset(bytes: Uint8Array): DataSet {
       options.TransferSyntaxUID = start.explicit ? EXPLICIT_LE : IMPLICIT_LE;
     }
   }
+  guardDataset(input, options.TransferSyntaxUID ? { explicit: options.TransferSyntaxUID === EXPLICIT_LE } : undefined);
   try {
     return dicomParser.parseDicom(input, options);
   } catch (thrown) {
@@ -111,33 +132,6 @@ class DeflateStart {
   constructor(readonly position: number) {}
 }
 
-/** Above this the native inflation gives up and the synchronous path (and its checks) decides. */
-const MAX_NATIVE_INFLATED_BYTES = 2 ** 30;
-
-/** Raw deflate with the platform's own zlib (DecompressionStream), far faster than fflate; undefined on failure. */
-async function inflateNatively(deflated: Uint8Array): Promise<Uint8Array[] | undefined> {
-  const Decompression = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
-  if (!Decompression) return undefined;
-  try {
-    const stream = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new Decompression('deflate-raw'));
-    const reader = stream.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return chunks;
-      chunks.push(value);
-      total += value.length;
-      if (total > MAX_NATIVE_INFLATED_BYTES) {
-        await reader.cancel();
-        return undefined;
-      }
-    }
-  } catch {
-    return undefined; // corrupt or truncated: the synchronous path words the error
-  }
-}
-
 /**
  * parseDataset, but a Deflated Explicit VR Little Endian dataset is inflated by the platform's zlib (async)
  * where there is one: the result is the same DataSet, byte for byte.
@@ -145,6 +139,7 @@ async function inflateNatively(deflated: Uint8Array): Promise<Uint8Array[] | und
 export async function parseDatasetAsync(bytes: Uint8Array): Promise<DataSet> {
   if (!hasPart10Preamble(bytes)) return parseDataset(bytes);
   let start: number | undefined;
+  guardDataset(bytes);
   try {
     return dicomParser.parseDicom(bytes, {
       inflater: (_: Uint8Array, position: number) => {
@@ -157,15 +152,9 @@ export async function parseDatasetAsync(bytes: Uint8Array): Promise<DataSet> {
     if (!(inner instanceof DeflateStart)) throw describeParseFailure(thrown);
     start = inner.position;
   }
-  const chunks = await inflateNatively(bytes.subarray(start));
-  if (!chunks) return parseDataset(bytes);
-  const whole = new Uint8Array(start + chunks.reduce((n, chunk) => n + chunk.length, 0));
-  whole.set(bytes.subarray(0, start));
-  let at = start;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.length;
-  }
+  // a limit is thrown from here; only a stream the platform could not inflate goes to the synchronous path
+  const whole = await inflateDatasetNatively(bytes, start);
+  if (!whole) return parseDataset(bytes);
   try {
     return dicomParser.parseDicom(bytes, { inflater: () => whole });
   } catch (thrown) {

@@ -1,0 +1,99 @@
+// Inflating a Deflated Explicit VR Little Endian dataset without trusting it: the output is counted as it is
+// produced and its element headers are walked as they arrive (DatasetGuard), so a stream that would expand past
+// the limit, or past what its own header states, is stopped early instead of being inflated and then checked.
+import { Inflate } from 'fflate';
+import { DicomError } from './errors.js';
+import { DatasetGuard } from './guard.js';
+import { inflatedSizeProblem, MAX_INFLATED_BYTES } from '../limits.js';
+
+/** Compressed bytes handed to the inflater at a time: zeros expand about 1,000-fold, so at most ~16 MB out per push. */
+const INPUT_SLICE = 16_384;
+
+/** The file's bytes before the deflated stream, then the inflated dataset, in one growing buffer. */
+export class BoundedInflation {
+  private buffer: Uint8Array;
+  private length: number;
+  private readonly guard: DatasetGuard;
+
+  constructor(private readonly prefix: Uint8Array, deflatedLength: number) {
+    const guess = Math.min(MAX_INFLATED_BYTES, Math.max(1 << 20, 8 * deflatedLength));
+    this.buffer = new Uint8Array(prefix.length + guess);
+    this.buffer.set(prefix);
+    this.length = prefix.length;
+    this.guard = new DatasetGuard(prefix.length, { explicit: true, inflated: true });
+  }
+
+  /** Appends inflated bytes; throws a DicomError (before growing) when they pass a limit. */
+  write(chunk: Uint8Array): void {
+    const inflated = this.length - this.prefix.length + chunk.length;
+    const problem = inflatedSizeProblem(inflated);
+    if (problem) throw new DicomError(problem);
+    if (this.length + chunk.length > this.buffer.length) {
+      const grown = new Uint8Array(this.prefix.length + Math.min(MAX_INFLATED_BYTES, Math.max(2 * (this.buffer.length - this.prefix.length), inflated)));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+    this.guard.advance(this.buffer, this.length);
+  }
+
+  /** The whole dataset: the prefix, then every inflated byte. */
+  result(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+function inflateError(error: unknown): DicomError {
+  if (error instanceof DicomError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DicomError(
+    /unexpected EOF/i.test(reason)
+      ? 'truncated DICOM file: the deflated dataset ends early'
+      : 'the deflated dataset is corrupt and cannot be inflated (the file is damaged)',
+  );
+}
+
+/** Inflates `bytes[position..]` with fflate's streaming inflater, a slice at a time; the whole file's bytes, inflated. */
+export function inflateDatasetSync(bytes: Uint8Array, position: number): Uint8Array {
+  const deflated = bytes.subarray(position);
+  const output = new BoundedInflation(bytes.subarray(0, position), deflated.length);
+  const inflater = new Inflate();
+  inflater.ondata = (chunk) => output.write(chunk);
+  try {
+    if (deflated.length === 0) inflater.push(deflated, true);
+    for (let at = 0; at < deflated.length; at += INPUT_SLICE) {
+      inflater.push(deflated.subarray(at, at + INPUT_SLICE), at + INPUT_SLICE >= deflated.length);
+    }
+  } catch (error) {
+    throw inflateError(error);
+  }
+  return output.result();
+}
+
+/**
+ * The same with the platform's own zlib (DecompressionStream), far faster than fflate. undefined where there is
+ * none or the stream is corrupt (the synchronous path then words the error); a limit is thrown as it is.
+ */
+export async function inflateDatasetNatively(bytes: Uint8Array, position: number): Promise<Uint8Array | undefined> {
+  const Decompression = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
+  if (!Decompression) return undefined;
+  const deflated = bytes.subarray(position);
+  const output = new BoundedInflation(bytes.subarray(0, position), deflated.length);
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    const stream = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new Decompression('deflate-raw'));
+    reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return output.result();
+      output.write(value);
+    }
+  } catch (error) {
+    if (error instanceof DicomError) {
+      await reader?.cancel().catch(() => {});
+      throw error;
+    }
+    return undefined;
+  }
+}
