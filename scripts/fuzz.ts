@@ -1,5 +1,5 @@
 // `npm run fuzz -- [--count 10000] [--seed 1] [--jobs 2] [--timeout 10000 (CPU ms)] [--only 17,42] [--save DIR] [--no-shared]
-//  [--errors N: how many distinct clear error messages to list]`
+//  [--errors N: how many distinct clear error messages to list] [--bombs: every mutant starts from a decompression bomb]`
 // Mutates the real DICOM and image fixtures and decodes every mutant through the CLI's decode path in a child
 // process with a time limit and a memory cap. Prints a summary; exit status 1 on any crash, timeout, memory
 // blow-up or unclear error (the failing mutants are written to --save DIR to reproduce them).
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     'no-shared': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     errors: { type: 'string', default: '12' },
+    bombs: { type: 'boolean', default: false },
   },
 });
 
@@ -36,6 +37,7 @@ const summary = await runFuzz({
   jobs: Number(values.jobs),
   timeoutMs: Number(values.timeout),
   memoryLimitMb: Number(values.memory),
+  bombs: values.bombs,
   sources,
   onResult: (result, done) => {
     if (result.outcome !== 'decoded' && result.outcome !== 'clear-error') {

@@ -11,6 +11,13 @@ const ENGINE_ERRORS = new Set([
   'RuntimeError', 'CompileError', 'LinkError',
 ]);
 
+/**
+ * A library's or a codec's own words: names of libraries and their internals (libvips, libpng, Emscripten, typed
+ * arrays), which say nothing about the file to the person who chose it.
+ */
+export const LIBRARY_WORDING =
+  /vips|libpng|libjpeg|libwebp|libspng|giflib|openjpeg|charls|fflate|emscripten|\bwasm\b|typed ?array|input buffer|\bcodec\b|\bSIZ\b|\bSOI\b|\bSOF\d*\b|huffman|\bheap\b|\bbuffer\b/i;
+
 /** Phrases that only an engine, a codec's internals or a careless template produce. */
 const INTERNAL_PHRASES =
   /invalid typed array length|invalid array length|array buffer allocation failed|cannot read propert|cannot set propert|is not a function|is not defined|is not iterable|is not a constructor|out of bounds|offset is outside|outside the bounds|maximum call stack|out of memory|\[object \w+\]|\bNaN\b|\bInfinity\b|: undefined\b|\bcode -?\d+$|abort\(|aborted\(|unreachable|memory access|dicomParser|parameter '|^\s*$/i;
@@ -27,7 +34,7 @@ export function judgeError(thrown: unknown): Judgement {
   const message = thrown.message;
   const name = thrown.constructor?.name ?? thrown.name;
   if (ENGINE_ERRORS.has(name) || ENGINE_ERRORS.has(thrown.name)) return { outcome: 'unclear-error', message: `${name}: ${message}` };
-  if (INTERNAL_PHRASES.test(message)) return { outcome: 'unclear-error', message: `${name}: ${message}` };
+  if (INTERNAL_PHRASES.test(message) || LIBRARY_WORDING.test(message)) return { outcome: 'unclear-error', message: `${name}: ${message}` };
   return { outcome: 'clear-error', message };
 }
 

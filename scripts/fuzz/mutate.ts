@@ -1,5 +1,6 @@
 // Seeded mutations of real DICOM and image files, for the decoder fuzzer. Every mutant is a pure function of
 // (seed, index, sources), so any single failure can be reproduced with `npm run fuzz -- --seed S --only I`.
+import { deflateBomb, deflatedNestingBomb, pngBomb, rleBomb } from './bombs';
 import { dicomLayout, tagOf, type DicomLayout, type ElementHeader } from './dicom-walk';
 
 export interface Source {
@@ -356,12 +357,51 @@ const imageHeader: Mutator = (bytes, dice, { kind }) => {
   return undefined;
 };
 
+// ---- decompression bombs (scripts/fuzz/bombs.ts): small files that state or expand to gigabytes
+
+const BOMB_MEGABYTES = [64, 600, 3000];
+
+const dicomBomb: Mutator = (bytes, dice, { layout }) => {
+  const pixel = find(layout, TAGS.pixelData);
+  if (layout?.transferSyntax !== '1.2.840.10008.1.2.1' || !pixel) return undefined;
+  try {
+    return buildDicomBomb(bytes, dice);
+  } catch {
+    return undefined; // an earlier mutation left no fixture to build on
+  }
+};
+
+function buildDicomBomb(bytes: Uint8Array, dice: Dice): { bytes: Uint8Array; step: string } {
+  const kind = dice.pick(['deflate', 'deflate', 'deflate-nested', 'rle'] as const);
+  if (kind === 'deflate') {
+    const megabytes = dice.pick(BOMB_MEGABYTES);
+    const pixelLength = dice.pick(['stated', 'image', 'fragments', Math.floor(megabytes / 2)] as const);
+    return { bytes: deflateBomb(bytes, { megabytes, pixelLength }), step: `deflate bomb: ${megabytes} MB of zeros, pixel data length ${pixelLength}` };
+  }
+  if (kind === 'deflate-nested') {
+    const depth = dice.pick([65, 1000, 100_000]);
+    return { bytes: deflatedNestingBomb(bytes, depth), step: `deflate bomb: ${depth} nested sequences` };
+  }
+  const side = dice.pick([512, 4096, 11_585, 65_535]);
+  const runs = dice.pick([1000, 1_000_000]);
+  return { bytes: rleBomb(bytes, { width: side, height: side, runs }), step: `RLE bomb: ${side}x${side}, ${runs} runs of 128 bytes` };
+}
+
+const imageBomb: Mutator = (_bytes, dice, { kind }) => {
+  if (kind !== 'png') return undefined;
+  const [width, height] = dice.pick([[50_000, 50_000], [0x7fffffff, 1], [20_000, 20_000], [1, 1_000_000]] as const);
+  const megabytes = dice.pick([1, 64, 600]);
+  return { bytes: pngBomb(width, height, megabytes), step: `PNG bomb: ${width}x${height} over ${megabytes} MB of zeros` };
+};
+
 const GENERIC: [Mutator, number][] = [[bitFlips, 4], [byteSet, 2], [truncate, 2], [splice, 1], [duplicate, 1]];
 const DICOM: [Mutator, number][] = [
   ...GENERIC, [lengthField, 5], [headerValue, 5], [frameCount, 2], [photometric, 1], [transferSyntax, 3],
-  [nestedSequence, 2], [fragments, 3],
+  [nestedSequence, 2], [fragments, 3], [dicomBomb, 1],
 ];
-const IMAGE: [Mutator, number][] = [...GENERIC, [imageHeader, 4]];
+const IMAGE: [Mutator, number][] = [...GENERIC, [imageHeader, 4], [imageBomb, 1]];
+/** Bombs first, then perhaps an ordinary mutation: for the bomb slice of the tests (`bombs: true`). */
+const BOMBS: Record<'dicom' | 'image', [Mutator, number][]> = { dicom: [[dicomBomb, 1], [nestedSequence, 1]], image: [[imageBomb, 1]] };
 
 function weighted(dice: Dice, table: [Mutator, number][]): Mutator {
   let roll = dice.next() * table.reduce((n, [, w]) => n + w, 0);
@@ -372,12 +412,15 @@ function weighted(dice: Dice, table: [Mutator, number][]): Mutator {
   return table[0][0];
 }
 
-/** Mutant number `index` of a run with `seed`: one source, one to three mutations. */
-export function mutant(seed: number, index: number, sources: Source[]): Mutant {
+/**
+ * Mutant number `index` of a run with `seed`: one source, one to three mutations. `bombs`: the first mutation is a
+ * decompression bomb (DICOM sources of explicit VR little endian and PNG sources only).
+ */
+export function mutant(seed: number, index: number, sources: Source[], { bombs = false } = {}): Mutant {
   const dice = new Dice(rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0));
   // three in four mutants are DICOM
-  const dicom = sources.filter((s) => s.kind === 'dicom');
-  const images = sources.filter((s) => s.kind !== 'dicom');
+  const dicom = sources.filter((s) => s.kind === 'dicom' && (!bombs || dicomLayout(s.bytes)?.transferSyntax === '1.2.840.10008.1.2.1'));
+  const images = sources.filter((s) => (bombs ? s.kind === 'png' : s.kind !== 'dicom'));
   const pool = dicom.length && (!images.length || dice.chance(0.75)) ? dicom : images;
   const source = dice.pick(pool);
   let bytes = source.bytes;
@@ -385,7 +428,8 @@ export function mutant(seed: number, index: number, sources: Source[]): Mutant {
   const count = dice.pick([1, 1, 1, 2, 3]);
   for (let tries = 0; steps.length < count && tries < 10; tries++) {
     const ctx: Context = { layout: source.kind === 'dicom' ? dicomLayout(bytes) : undefined, others: sources, kind: source.kind };
-    const result = weighted(dice, source.kind === 'dicom' ? DICOM : IMAGE)(bytes, dice, ctx);
+    const table = bombs && steps.length === 0 ? BOMBS[source.kind === 'dicom' ? 'dicom' : 'image'] : source.kind === 'dicom' ? DICOM : IMAGE;
+    const result = weighted(dice, table)(bytes, dice, ctx);
     if (!result || result.bytes.length === 0 && steps.length === 0 && dice.chance(0.9)) continue;
     bytes = result.bytes;
     steps.push(result.step);

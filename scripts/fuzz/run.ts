@@ -32,6 +32,8 @@ export interface FuzzOptions {
   /** a process that has grown past this (codec memories only grow) is replaced after its file */
   recycleMb?: number;
   sources: Source[];
+  /** every mutant starts from a decompression bomb (scripts/fuzz/bombs.ts) */
+  bombs?: boolean;
   /** the decoding process's module (default: child.ts); the harness's own tests swap in a misbehaving one */
   childModule?: string;
   onResult?: (result: FuzzResult, done: number) => void;
@@ -151,7 +153,7 @@ interface Slot {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const {
     seed, count, start = 0, only, jobs = 1, timeoutMs = 10_000, memoryLimitMb = 2048, heapMb = 1024, recycleMb = 1024,
-    sources, childModule = CHILD,
+    sources, childModule = CHILD, bombs = false,
   } = options;
   const indices = only ?? Array.from({ length: count }, (_, i) => start + i);
   const started = performance.now();
@@ -235,7 +237,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   async function lane(): Promise<void> {
     let slot: Slot | undefined;
     while (next < indices.length) {
-      const m = mutant(seed, indices[next++], sources);
+      const m = mutant(seed, indices[next++], sources, { bombs });
       if (!slot) {
         slot = spawn();
         await slot.ready;

@@ -36,9 +36,17 @@ async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
   return frames;
 }
 
-function sharpMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].replace(/^(Vips\w*|Input buffer has corrupt header): /, '').replace(/:\s*$/, '').trim() || 'unreadable';
+/** What is wrong with the file, from sharp's error: its own text names libvips and libpng, not the file's problem. */
+function sharpProblem(error: unknown, format: ImageFormat): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  const name = FORMAT_NAMES[format];
+  if (/premature end|truncated|unexpected end|end of (the )?(file|input|data|stream)|not enough data|out of data|too short/i.test(reason)) {
+    return `corrupt ${name}: the file ends before the image does (cut short)`;
+  }
+  if (/header|signature|unsupported image format|not a known file format|not a (png|jpeg|webp|gif)/i.test(reason)) {
+    return `corrupt ${name}: its header is damaged`;
+  }
+  return `corrupt ${name}: the image data is damaged and cannot be decoded`;
 }
 
 async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
@@ -55,7 +63,7 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
     .ensureAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 4) throw new Error(`unexpected ${info.channels}-channel decode`);
+  if (info.channels !== 4) throw new Error('the image data is damaged and cannot be decoded');
   return rgbaToGray(data, info.width, info.height);
 }
 
@@ -72,22 +80,19 @@ export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> 
   // the size the header states, checked before the decoder allocates for it
   const stated = imageDimensions(bytes, format);
   if (stated) checkImageSize(stated.width, stated.height);
+  // BMP: our own decoder (its messages are written for the reader), then sharp for the rest of the way
+  const bmp = format === 'bmp' ? decodeBmp(bytes) : undefined;
   try {
-    if (format === 'bmp') {
-      const { width, height, rgba } = decodeBmp(bytes);
-      const input = sharp(rgba, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS });
-      return { format, frames: [await decodeWithSharp(input)] };
-    }
-    // pages: 1 -> the first frame of an animated GIF or WebP
-    const input = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', pages: 1 });
+    const input = bmp
+      ? sharp(bmp.rgba, { raw: { width: bmp.width, height: bmp.height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })
+      : // pages: 1 -> the first frame of an animated GIF or WebP
+        sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', pages: 1 });
     return { format, frames: [await decodeWithSharp(input)] };
   } catch (error) {
-    const message = sharpMessage(error);
     if (error instanceof LimitError) throw error;
-    if (/pixel limit/i.test(message)) {
+    if (/pixel limit/i.test(error instanceof Error ? error.message : String(error))) {
       throw new LimitError(`image too large: over the limit of ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels`);
     }
-    if (message.startsWith(`corrupt ${FORMAT_NAMES[format]}`) || message.startsWith('unsupported')) throw new Error(message);
-    throw new Error(`corrupt ${FORMAT_NAMES[format]}: ${message}`);
+    throw new Error(sharpProblem(error, format));
   }
 }

@@ -1,12 +1,15 @@
 // Decompression bombs (src/pipeline/limits.ts, README "Limits"): each kind, built from a real fixture, is refused
 // with its limit message (or, where the header keeps it harmless, decoded at the size the header states), within
 // 2 s and 500 MB resident, in a child process whose V8 heap is capped at 256 MB.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { deflateBomb } from '../../scripts/fuzz/bombs';
 import { MAX_SEQUENCE_DEPTH } from '../../src/pipeline/limits';
-import { REPO_ROOT } from './support/models';
+import { modelsPresent, REPO_ROOT } from './support/models';
 
 interface BombRun {
   decoded?: string;
@@ -84,4 +87,41 @@ describe('decompression bombs are stopped early, with the limit in the message',
     expect(run.decodeMs).toBeLessThan(QUICK_MS);
     expect(run.peakRssMb).toBeLessThan(RESIDENT_MB);
   }, 60_000);
+});
+
+const describeWithModels = modelsPresent ? describe : describe.skip;
+
+describeWithModels('the CLI on the 3 MB deflate bomb', () => {
+  it('writes its error row within 2 s of the row before, and stays under 500 MB resident', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bonelens-bomb-'));
+    try {
+      const bomb = join(folder, 'b-bomb.dcm');
+      const before = join(folder, 'a-not-an-image.dcm');
+      writeFileSync(before, 'a text file with a .dcm name\n');
+      writeFileSync(bomb, deflateBomb(new Uint8Array(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'dicom', 'hand8_explicit_le.dcm'))), {
+        megabytes: 3000,
+        pixelLength: 'stated',
+      }));
+      const preload = join(REPO_ROOT, 'test', 'unit', 'support', 'report-peak-rss.ts');
+      const cli = spawn(process.execPath, ['--import', 'tsx', '--import', preload, join(REPO_ROOT, 'cli', 'predict.ts'), before, bomb], { cwd: REPO_ROOT });
+      const rows: { at: number; row: { file: string; error: string | null } }[] = [];
+      let pending = '';
+      cli.stdout.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) if (line.trim()) rows.push({ at: performance.now(), row: JSON.parse(line) });
+      });
+      let stderr = '';
+      cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => cli.on('close', resolve));
+      expect(code, stderr).toBe(0);
+      expect(rows.map((r) => r.row.file)).toEqual([before, bomb]);
+      expect(rows[1].row.error).toBe('the deflated dataset expands past 512 MB; the limit is 512 MB');
+      expect(rows[1].at - rows[0].at).toBeLessThan(QUICK_MS);
+      const peakKb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1]);
+      expect(peakKb / 1024).toBeLessThan(RESIDENT_MB);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -86,7 +86,7 @@ describe('fuzzer regressions', () => {
     const mutant = bytes.slice();
     mutant.fill(0xff, bytes.length >> 1, (bytes.length >> 1) + 16);
     expect((await failure(mutant)).message).toBe(
-      'the jpeg-ls codec could not decode the pixel data: the stream is corrupt or uses a feature the decoder lacks',
+      'the JPEG-LS pixel data could not be decoded: it is corrupt or uses a feature this decoder lacks',
     );
   });
 

@@ -66,16 +66,23 @@ class ConsumerError {
   constructor(readonly error: unknown) {}
 }
 
+const ENCODING_NAMES: Record<CompressedEncoding, string> = {
+  jpeg: 'JPEG',
+  'jpeg-lossless': 'JPEG Lossless',
+  'jpeg-ls': 'JPEG-LS',
+  jpeg2000: 'JPEG 2000',
+};
+
+/** What went wrong, in the reader's terms: a codec's own message (or a WASM trap) names its internals, not the file. */
 function codecError(encoding: CompressedEncoding, error: unknown): unknown {
   if (error instanceof ConsumerError) return error.error;
   if (error instanceof DicomError) return error;
-  return new DicomError(`the ${encoding} codec could not decode the pixel data: ${describe(error)}`);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  // a C++ exception from an Emscripten codec arrives as a bare number, which means nothing to a reader
-  return typeof error === 'string' ? error : 'the stream is corrupt or uses a feature the decoder lacks';
+  const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const name = ENCODING_NAMES[encoding];
+  if (/ends? early|truncated|premature|end of (the )?(data|stream|file|input|buffer)|past end|out of data/i.test(reason)) {
+    return new DicomError(`the ${name} pixel data ends early (truncated or corrupt file)`);
+  }
+  return new DicomError(`the ${name} pixel data could not be decoded: it is corrupt or uses a feature this decoder lacks`);
 }
 
 /** Sample precision from the JPEG frame header (SOFn), so 12-bit extended streams go to a 12-bit decoder. */
@@ -153,7 +160,7 @@ async function decodeWithWasm<T>(codec: WasmCodec, data: Uint8Array, consume: (f
   if (reduceLevels > 0) {
     // the frame info keeps the full size after a reduced decode: the reduced size comes from the header
     const size = jpeg2000Size(data);
-    if (!size) throw new DicomError('the JPEG 2000 stream has no image header (SIZ)');
+    if (!size) throw new DicomError('the JPEG 2000 pixel data has no image header (corrupt file)');
     decoder.decodeSubResolution!(reduceLevels, 0);
     ({ width, height } = reducedSize(size, reduceLevels));
   } else {
@@ -165,7 +172,7 @@ async function decodeWithWasm<T>(codec: WasmCodec, data: Uint8Array, consume: (f
   const wide = info.bitsPerSample > 8;
   const sampleCount = width * height * info.componentCount;
   if (bytes.length < sampleCount * (wide ? 2 : 1)) {
-    throw new DicomError(`the ${codec} codec returned ${bytes.length} bytes for a ${width}x${height} frame`);
+    throw new DicomError(`the compressed pixel data decodes to less than its ${width}x${height} frame (corrupt file)`);
   }
   let samples: Uint8Array | Uint16Array | Int16Array;
   if (!wide) samples = bytes.subarray(0, sampleCount);

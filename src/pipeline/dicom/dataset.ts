@@ -101,7 +101,12 @@ function describeParseFailure(thrown: unknown): DicomError {
     // the parser's own argument checks, tripped by a length that points somewhere impossible
     return new DicomError('not a readable DICOM dataset: its element, sequence or item lengths do not add up (corrupt file)');
   }
-  return new DicomError(`not a readable DICOM dataset: ${message}`);
+  if (/meta header attribute 0002,0010/.test(message)) {
+    return new DicomError('not a readable DICOM file: its file meta information has no transfer syntax (0002,0010)');
+  }
+  if (/DICM prefix not found/.test(message)) return new DicomError('not a DICOM file: no DICM marker after the 128-byte preamble');
+  // anything else is the parser's own wording, which names its functions rather than the file's problem
+  return new DicomError('not a readable DICOM dataset: its structure is corrupt');
 }
 
 export function parseDataset(bytes: Uint8Array): DataSet {

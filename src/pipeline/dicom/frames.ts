@@ -179,6 +179,8 @@ function fragmentProblem(thrown: unknown, source: FrameSource): string {
   if (/frameIndex' must be < basicOffsetTable/.test(message)) {
     return `the basic offset table lists ${offsets} frame(s), fewer than the ${source.frames} in the header`;
   }
-  if (/parameter '|missing required/.test(message)) return 'the fragments do not match the basic offset table (corrupt pixel data)';
-  return message;
+  if (/parameter '|missing required|basic offset table|basicOffsetTable|matches/.test(message)) {
+    return 'the fragments do not match the basic offset table (corrupt pixel data)';
+  }
+  return 'the fragments are corrupt';
 }
