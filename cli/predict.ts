@@ -11,6 +11,7 @@ import { disposeModels, loadModels } from '../src/models/load';
 import { analyzeImage, errorResult, type LoadedModels } from '../src/pipeline/analyze';
 import { bodyPartClasses } from '../src/pipeline/manifest';
 import { applySiteThresholds, parseSiteThresholdsText, type SiteThresholds } from '../src/pipeline/site-thresholds';
+import { modelDecodeMinSide } from '../src/pipeline/preprocess';
 import type { ImageResult } from '../src/pipeline/types';
 import { decodeImageBytes } from '../src/decode/node';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args';
@@ -46,19 +47,26 @@ function messageOf(error: unknown): string {
 }
 
 async function analyzeFile(path: string, models: LoadedModels): Promise<ImageResult[]> {
-  let frames;
+  let decoded;
   try {
-    ({ frames } = await decodeImageBytes(await readInputFile(path)));
+    // the model's size where the codec allows (JPEG 2000 resolution levels): the CLI shows no image
+    decoded = await decodeImageBytes(await readInputFile(path), { minSide: modelDecodeMinSide(models.manifest.input.size) });
   } catch (error) {
     return [errorResult(path, messageOf(error))];
+  }
+  const { frames, stored, reducedDecodeFailure } = decoded;
+  if (reducedDecodeFailure) {
+    process.stderr.write(`bonelens: ${path}: could not be decoded at the model's size (${reducedDecodeFailure}); decoded at full size\n`);
   }
   const results: ImageResult[] = [];
   for (const [index, frame] of frames.entries()) {
     const file = frames.length > 1 ? `${path}#${index + 1}` : path;
     try {
-      results.push(await analyzeImage(frame, file, models));
+      const result = await analyzeImage(frame, file, models);
+      // the size as stored, as for every other file, not the size it was decoded at for the model
+      results.push(stored ? { ...result, ...stored } : result);
     } catch (error) {
-      results.push(errorResult(file, messageOf(error), frame.width, frame.height));
+      results.push(errorResult(file, messageOf(error), stored?.width ?? frame.width, stored?.height ?? frame.height));
     }
   }
   return results;

@@ -21,6 +21,15 @@ export interface DecodedFile {
   format: ImageFormat;
   /** one frame per image; several for multi-frame DICOM */
   frames: GrayImage[];
+  /** the size as stored, where the frames were decoded smaller for the model (DICOM, JPEG 2000 resolution levels) */
+  stored?: { width: number; height: number };
+  /** why a decode at the model's size failed, where the file was then decoded at full size instead (DICOM) */
+  reducedDecodeFailure?: string;
+}
+
+export interface NodeDecodeOptions {
+  /** decode DICOM JPEG 2000 only as large as this shorter side needs (modelDecodeMinSide): for the model alone */
+  minSide?: number;
 }
 
 /** The content's format; a DICOM dataset written without the 128-byte preamble has no magic number, so the DICOM parser decides. */
@@ -30,10 +39,15 @@ export function detectFormat(bytes: Uint8Array): ImageFormat {
   return isDicom(bytes) ? 'dicom' : 'unknown';
 }
 
-async function decodeDicom(bytes: Uint8Array): Promise<GrayImage[]> {
-  const { frames } = await decodeDicomFile(bytes);
+async function decodeDicom(bytes: Uint8Array, minSide: number | undefined): Promise<DecodedFile> {
+  const { frames, meta, reduction, reducedDecodeFailure } = await decodeDicomFile(bytes, { minSide });
   if (frames.length === 0) throw new Error('DICOM file holds no image frames');
-  return frames;
+  return {
+    format: 'dicom',
+    frames,
+    ...(reduction > 1 ? { stored: { width: meta.columns, height: meta.rows } } : {}),
+    ...(reducedDecodeFailure ? { reducedDecodeFailure } : {}),
+  };
 }
 
 /** What is wrong with the file, from sharp's error: its own text names libvips and libpng, not the file's problem. */
@@ -71,12 +85,12 @@ async function decodeWithSharp(input: Sharp): Promise<GrayImage> {
  * Decodes a file's bytes (format sniffed from its content, never its name). Throws an Error with a
  * short human-readable message for empty, unrecognised, corrupt or oversized files.
  */
-export async function decodeImageBytes(bytes: Uint8Array): Promise<DecodedFile> {
+export async function decodeImageBytes(bytes: Uint8Array, { minSide }: NodeDecodeOptions = {}): Promise<DecodedFile> {
   if (bytes.length === 0) throw new Error('empty file');
   checkFileSize(bytes.length);
   const format = detectFormat(bytes);
   if (format === 'unknown') throw new Error('not an image (unrecognised bytes)');
-  if (format === 'dicom') return { format, frames: await decodeDicom(bytes) };
+  if (format === 'dicom') return decodeDicom(bytes, minSide);
   // the size the header states, checked before the decoder allocates for it
   const stated = imageDimensions(bytes, format);
   if (stated) checkImageSize(stated.width, stated.height);

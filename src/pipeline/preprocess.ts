@@ -98,3 +98,12 @@ export function normalize(pixels: Uint8Array, norm: { mean: number; std: number 
   for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i] / 255 - norm.mean) / norm.std;
   return out;
 }
+
+/**
+ * The shorter side a decode for the model alone needs (DecodeOptions.minSide of the DICOM decoder): twice the
+ * model's input side. There a JPEG 2000 film decoded at fewer resolution levels gives a model input within about
+ * one grey level of the full decode's (test/unit/dicom-j2k-levels.test.ts), for a fraction of the decode time.
+ */
+export function modelDecodeMinSide(inputSize: number): number {
+  return 2 * inputSize;
+}

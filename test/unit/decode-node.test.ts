@@ -93,6 +93,17 @@ describe('decodeImageBytes (Node, sharp)', () => {
     await expect(decodeImageBytes(png.subarray(0, 200))).rejects.toThrow(/^corrupt PNG: /);
   });
 
+  it("words sharp's failures as what is wrong with the file, never libvips' or libpng's own text", async () => {
+    const jpeg = fixtureBytes(HAND);
+    const png = await sharp(jpeg).png().toBuffer();
+    const damaged = new Uint8Array(png);
+    damaged.fill(0x55, 200, 260); // inside the image data; the chunk checksum no longer matches
+    const cut = decodeImageBytes(png.subarray(0, png.length >> 1));
+    await expect(cut).rejects.toThrow(/^corrupt PNG: (the file ends before the image does \(cut short\)|the image data is damaged and cannot be decoded)$/);
+    await expect(decodeImageBytes(damaged)).rejects.toThrow(/^corrupt PNG: (the image data is damaged and cannot be decoded|its header is damaged)$/);
+    await expect(decodeImageBytes(jpeg.subarray(0, jpeg.length >> 1))).rejects.toThrow(/^corrupt JPEG: the file ends before the image does \(cut short\)$/);
+  });
+
   it('refuses a decompression bomb before decoding it', async () => {
     await expect(decodeImageBytes(await pngClaimingSize(100_000, 100_000))).rejects.toThrow(/^image too large/);
   });
@@ -111,6 +122,21 @@ describe('DICOM through the project decoder', () => {
       expect(frames.length).toBeGreaterThan(1);
       for (const frame of frames) expect(frame.data.length).toBe(frame.width * frame.height);
     }
+  });
+
+  it('decodes JPEG 2000 at the size the model needs when asked (minSide), and says the size as stored', async () => {
+    const bytes = new Uint8Array(readFileSync(join(DICOM_FIXTURES, 'hand8_j2k_lossless.dcm')));
+    const full = await decodeImageBytes(bytes);
+    expect(full.frames[0]).toMatchObject({ width: 153, height: 192 });
+    expect(full.stored).toBeUndefined();
+    const forModel = await decodeImageBytes(bytes, { minSide: 64 });
+    expect(forModel.frames[0]).toMatchObject({ width: 77, height: 96 }); // one resolution level fewer
+    expect(forModel.stored).toEqual({ width: 153, height: 192 });
+    expect(forModel.reducedDecodeFailure).toBeUndefined();
+    // other syntaxes: every pixel, whatever minSide says
+    const rle = await decodeImageBytes(new Uint8Array(readFileSync(join(DICOM_FIXTURES, 'hand8_rle.dcm'))), { minSide: 64 });
+    expect(rle.frames[0]).toMatchObject({ width: 153, height: 192 });
+    expect(rle.stored).toBeUndefined();
   });
 
   it('reports a DICOM file without pixels as not an image', async () => {

@@ -47,6 +47,12 @@ export interface DicomImage {
    * and `meta.pixelSpacing` is that of the decoded pixels. `meta.rows` and `meta.columns` stay the stored size.
    */
   reduction: number;
+  /**
+   * Set when the decode at fewer resolution levels (DecodeOptions.minSide) failed and the file was decoded once
+   * at full size instead: why it failed. The result is then the full-size one (reduction 1), which a viewer can
+   * use as it is; callers report it rather than decoding at full size again.
+   */
+  reducedDecodeFailure?: string;
 }
 
 /** Rows x columns x frames beyond this is refused before any pixel is decoded (src/pipeline/limits.ts). */
@@ -250,15 +256,17 @@ export async function decodeDicomFile(bytes: Uint8Array, options: DecodeOptions 
 
   let dropped = levelsToDrop(source, options.minSide);
   let decoded: Awaited<ReturnType<typeof decodeFrames>>;
+  let reducedDecodeFailure: string | undefined;
   try {
     decoded = await decodeFrames(dropped);
   } catch (error) {
     if (dropped === 0) throw error;
-    // a tile header can allow fewer levels than the main header: every pixel, then
+    // a tile header can allow fewer levels than the main header: every pixel, then, once, and said so
+    reducedDecodeFailure = error instanceof Error ? error.message : String(error);
     dropped = 0;
     decoded = await decodeFrames(0);
   }
   const reduction = 2 ** dropped;
   if (reduction > 1 && meta.pixelSpacing) meta.pixelSpacing = [meta.pixelSpacing[0] * reduction, meta.pixelSpacing[1] * reduction];
-  return { meta, ...decoded, reduction };
+  return { meta, ...decoded, reduction, ...(reducedDecodeFailure ? { reducedDecodeFailure } : {}) };
 }
