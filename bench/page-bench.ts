@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/app/constants';
 import { freshBrowser, type FreshBrowser } from './browser';
-import type { ColdResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from './protocol';
+import type { ColdResult, DicomFirstResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from './protocol';
 import { serveStatic, type StaticServer } from './server';
 
 /** One way of serving and running the bench page. */
@@ -39,6 +39,8 @@ export type BackendBench =
       memory: MemoryResult;
       seed: SeedResult | null;
       dicom: (DicomTiming & { url: string; minSide?: number })[] | null;
+      /** per DICOM file: decoded at the model's size (minSide) and analysed */
+      dicomFirstResults: (DicomFirstResult & { url: string; minSide: number })[] | null;
     };
 
 type Bench = Window['bench'];
@@ -108,7 +110,16 @@ export async function benchBackend(variant: PageVariant, options: PageBenchOptio
         dicom.push({ url, minSide, ...((await call(page, 'dicom', url, options.dicom.repeats, minSide)) as DicomTiming) });
       }
     }
-    return { requested: backend, variant, started: true, cold, warm, memory, seed, dicom };
+    let dicomFirstResults: (DicomFirstResult & { url: string; minSide: number })[] | null = null;
+    if (options.dicom?.minSide) {
+      log(`  DICOM time to first result (decoded at the model's size, analysed)...`);
+      const { minSide, repeats } = options.dicom;
+      dicomFirstResults = [];
+      for (const url of options.dicom.urls) {
+        dicomFirstResults.push({ url, minSide, ...((await call(page, 'dicomFirstResult', url, repeats, minSide)) as DicomFirstResult) });
+      }
+    }
+    return { requested: backend, variant, started: true, cold, warm, memory, seed, dicom, dicomFirstResults };
   } finally {
     await browser.close();
     await server.close();

@@ -58,3 +58,18 @@ export interface DicomTiming {
   /** 1: full size; 2, 4, ...: decoded that much smaller per side (JPEG 2000 levels, for the model alone) */
   reduction: number;
 }
+
+/**
+ * Time to first result of one DICOM file as the analysis path runs it: decoded at the size the model needs
+ * (minSide: JPEG 2000 resolution levels; other syntaxes every pixel), then analysed (both stages, heatmap).
+ */
+export interface DicomFirstResult {
+  /** decode + analysis, per repeat (the codec already loaded) */
+  ms: number[];
+  /** the decode alone, per repeat */
+  decodeMs: number[];
+  /** 1: full size; 2, 4, ...: decoded that much smaller per side */
+  reduction: number;
+  /** why the reduced decode failed, where it did (the file was then decoded once at full size) */
+  reducedDecodeFailure?: string;
+}

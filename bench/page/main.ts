@@ -13,7 +13,7 @@ import { headOf } from '../../src/pipeline/manifest';
 import { letterboxArea, normalize } from '../../src/pipeline/preprocess';
 import { decodeImageBytes } from '../../src/decode/browser';
 import type { DicomMeta } from '../../src/pipeline/dicom/index';
-import type { ColdResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from '../protocol';
+import type { ColdResult, DicomFirstResult, DicomTiming, MemoryResult, SeedResult, StageTimes } from '../protocol';
 
 const MODELS_URL = '/models/';
 const WASM_URL = '/tfjs-wasm/';
@@ -169,6 +169,27 @@ async function dicom(url: string, repeats: number, minSide?: number): Promise<Di
   };
 }
 
+/** Decode at the model's size (`minSide`), then analyse: what the app's worker and the CLI do before the first result. */
+async function dicomFirstResult(url: string, repeats: number, minSide: number): Promise<DicomFirstResult> {
+  const { decodeDicomFile } = await import('../../src/pipeline/dicom/index');
+  const bytes = await fetchBytes(url);
+  const ms: number[] = [];
+  const decodeMs: number[] = [];
+  let reduction = 1;
+  let reducedDecodeFailure: string | undefined;
+  await decodeDicomFile(bytes, { minSide }); // loads the codec: not counted
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    const decoded = await decodeDicomFile(bytes, { minSide });
+    const decodedAt = performance.now();
+    await analyzeImage(decoded.frames[0]!, url, loaded());
+    ms.push(performance.now() - start);
+    decodeMs.push(decodedAt - start);
+    ({ reduction, reducedDecodeFailure } = decoded);
+  }
+  return { ms, decodeMs, reduction, ...(reducedDecodeFailure ? { reducedDecodeFailure } : {}) };
+}
+
 declare global {
   interface Window {
     bench: {
@@ -177,6 +198,7 @@ declare global {
       peakMemory: typeof peakMemory;
       seed: typeof seed;
       dicom: typeof dicom;
+      dicomFirstResult: typeof dicomFirstResult;
     };
   }
 }
@@ -193,4 +215,5 @@ window.bench = {
   peakMemory,
   seed,
   dicom,
+  dicomFirstResult,
 };
