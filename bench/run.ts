@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { appColdFirstResult, type AppCold } from './app-cold';
+import { cliMemory, memorySources, type CliMemory } from './cli-memory';
 import { cliThroughput, type CliThroughput } from './cli-throughput';
 import { dicomInputs, DICOM_COLUMNS, DICOM_ROWS, type DicomInput } from './dicom-inputs';
 import { radiographs, IMAGE_FOLDERS } from './images';
@@ -73,6 +74,7 @@ const PLAN = QUICK
       dicomRepeats: 2,
       app: [{ choice: 'wasm', isolated: true }, { choice: 'wasm', isolated: false }],
       cli: [{ backend: 'wasm', images: 20 }],
+      cliMemoryFiles: 0,
     }
   : {
       pages: [...WASM_VARIANTS, { backend: 'webgl', isolated: true }, { backend: 'cpu', isolated: true }],
@@ -84,6 +86,8 @@ const PLAN = QUICK
       app: [{ choice: 'auto', isolated: true }, { choice: 'wasm', isolated: true }, { choice: 'wasm', isolated: false }],
       // the CPU backend takes about a second per image in Node: fewer images keep the run short
       cli: [{ backend: 'wasm', images: 60 }, { backend: 'cpu', images: 20 }],
+      // resident memory over a long batch: first 100 rows vs last 100
+      cliMemoryFiles: 2000,
     };
 /** The cold runs are repeated (each in a fresh browser) on the reference: WASM, cross-origin isolated. */
 const REFERENCE_BACKEND = REFERENCE.backend;
@@ -235,6 +239,11 @@ async function main(): Promise<void> {
     log(`CLI throughput: ${backend}, ${count} images`);
     cli.push(await cliThroughput(REPO, images.map((i) => i.path), count, backend));
   }
+  let memory: CliMemory | null = null;
+  if (PLAN.cliMemoryFiles > 0) {
+    log(`CLI memory: ${PLAN.cliMemoryFiles} files`);
+    memory = await cliMemory(REPO, memorySources(REPO), PLAN.cliMemoryFiles);
+  }
 
   // ---- the table
   const rows: Row[] = [];
@@ -323,6 +332,13 @@ async function main(): Promise<void> {
     rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend} (${c.label}): images per second (${c.images} images)`, value: `${c.imagesPerSecond.toFixed(1)}/s (${ms(c.msPerImage)} each)` });
     rows.push({ section: 'CLI (npx tsx cli/predict.ts)', metric: `${c.backend}: startup + 1 image`, value: seconds(c.startupSeconds * 1000) });
   }
+  if (memory) {
+    rows.push({
+      section: 'CLI (npx tsx cli/predict.ts)',
+      metric: `${memory.backend}: peak resident, first ${memory.window} vs last ${memory.window} of ${memory.rows} rows (${memory.files} files)`,
+      value: `${memory.firstPeakMb.toFixed(0)} MB / ${memory.lastPeakMb.toFixed(0)} MB`,
+    });
+  }
   const dicomRuns = backends.flatMap((b) => (b.started && b.dicom ? b.dicom : []));
   const dicomSection = `DICOM decode, ${DICOM_COLUMNS}x${DICOM_ROWS} 12-bit in 16 (Chromium)`;
   if ('skipped' in dicom) rows.push({ section: dicomSection, metric: 'skipped', value: dicom.skipped });
@@ -370,6 +386,7 @@ async function main(): Promise<void> {
     pageColdRuns,
     appCold,
     cli,
+    cliMemory: memory,
     dicomInputs: 'inputs' in dicom ? dicom.inputs.map((d) => ({ ...d, file: relative(REPO, d.file) })) : dicom,
     table: rows,
   };
