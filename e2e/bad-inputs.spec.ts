@@ -2,7 +2,9 @@
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { FIXTURES, cardFor, decisions, dropFiles, fixtureFile, openApp, requireModels, type DroppedFile } from './helpers';
+import { readFileSync } from 'node:fs';
 import { MAX_PIXELS } from '../src/pipeline/limits';
+import { deflateBomb, deflatedNestingBomb, pngBomb, rleBomb } from '../scripts/fuzz/bombs';
 
 test.beforeEach(requireModels);
 
@@ -68,6 +70,36 @@ test('broken files and a huge image each get their own message; the radiograph b
   await expect(hugeCard).toContainText(`${HUGE_SIDE} × ${HUGE_SIDE} px, analysed downscaled`);
 
   // and the good radiograph in the same batch was analysed normally
+  await expect(cardFor(page, elbow.name)).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);
+});
+
+test('decompression bombs each get their limit message at once; the radiograph beside them is analysed', async ({ page }) => {
+  await openApp(page);
+  const dicom = new Uint8Array(readFileSync('test/fixtures/dicom/hand8_explicit_le.dcm'));
+  const file = (name: string, bytes: Uint8Array, mimeType = 'application/dicom'): DroppedFile => ({ name, mimeType, buffer: Buffer.from(bytes) });
+  // the 3 MB deflated DICOM of the report, which expands to 3 GB: alone first, timed from the drop to its card
+  const deflate = file('deflate-3gb.dcm', deflateBomb(dicom, { megabytes: 3000, pixelLength: 'stated' }));
+  const dropped = Date.now();
+  await dropFiles(page, [deflate]);
+  await expect(cardFor(page, deflate.name)).toHaveAttribute('data-decision', 'error');
+  expect(Date.now() - dropped).toBeLessThan(2000);
+  await expect(cardFor(page, deflate.name).getByTestId('decision')).toContainText(
+    'the deflated dataset expands past 512 MB; the limit is 512 MB',
+  );
+
+  const elbow = await fixtureFile(FIXTURES.elbow);
+  const bombs: [DroppedFile, string][] = [
+    [file('after-image.dcm', deflateBomb(dicom, { megabytes: 3000, pixelLength: 'image' })), 'the deflated dataset goes on for more than 16 MB after its pixel data'],
+    [file('nested.dcm', deflatedNestingBomb(dicom, 100_000)), 'sequences nested too deeply: more than 64 levels; the limit is 64'],
+    [file('rle.dcm', rleBomb(dicom, { width: 65_535, height: 65_535, runs: 1_000_000 })), 'image too large: 65535x65535 is 4295 megapixels'],
+    [file('bomb.png', pngBomb(50_000, 50_000, 2500), 'image/png'), 'image too large: 50000x50000 is 2500 megapixels'],
+  ];
+  await dropFiles(page, [...bombs.map(([bomb]) => bomb), elbow]);
+  await decisions(page, 1 + bombs.length + 1);
+  for (const [bomb, message] of bombs) {
+    await expect(cardFor(page, bomb.name), bomb.name).toHaveAttribute('data-decision', 'error');
+    await expect(cardFor(page, bomb.name).getByTestId('decision'), bomb.name).toContainText(message);
+  }
   await expect(cardFor(page, elbow.name)).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);
 });
 

@@ -71,29 +71,43 @@ export function inflateDatasetSync(bytes: Uint8Array, position: number): Uint8Ar
   return output.result();
 }
 
+/** Compressed bytes written to the platform's decompressor at a time: at most ~64 MB of zeros come out of each. */
+const NATIVE_INPUT_SLICE = 65_536;
+
 /**
  * The same with the platform's own zlib (DecompressionStream), far faster than fflate. undefined where there is
- * none or the stream is corrupt (the synchronous path then words the error); a limit is thrown as it is.
+ * none or the stream is corrupt (the synchronous path then words the error); a limit is thrown as it is. The input
+ * is written a slice at a time as the output is read: Chromium inflates each chunk written whole, at once.
  */
 export async function inflateDatasetNatively(bytes: Uint8Array, position: number): Promise<Uint8Array | undefined> {
   const Decompression = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
   if (!Decompression) return undefined;
   const deflated = bytes.subarray(position);
   const output = new BoundedInflation(bytes.subarray(0, position), deflated.length);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const stream = new Decompression('deflate-raw');
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  let stopped = false;
+  const feeding = (async () => {
+    for (let at = 0; at < deflated.length && !stopped; at += NATIVE_INPUT_SLICE) {
+      await writer.ready;
+      await writer.write(deflated.slice(at, at + NATIVE_INPUT_SLICE));
+    }
+    if (!stopped) await writer.close();
+  })();
+  feeding.catch(() => {}); // a corrupt stream errors the reader too
   try {
-    const stream = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new Decompression('deflate-raw'));
-    reader = stream.getReader();
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return output.result();
+      if (done) break;
       output.write(value);
     }
+    await feeding;
+    return output.result();
   } catch (error) {
-    if (error instanceof DicomError) {
-      await reader?.cancel().catch(() => {});
-      throw error;
-    }
+    stopped = true;
+    await Promise.allSettled([reader.cancel(), writer.abort()]);
+    if (error instanceof DicomError) throw error;
     return undefined;
   }
 }
