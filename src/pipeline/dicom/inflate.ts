@@ -25,7 +25,7 @@ export class BoundedInflation {
 
   /** Appends inflated bytes; throws a DicomError (before growing) when they pass a limit. */
   write(chunk: Uint8Array): void {
-    const inflated = this.length - this.prefix.length + chunk.length;
+    const inflated = this.inflatedBytes + chunk.length;
     const problem = inflatedSizeProblem(inflated);
     if (problem) throw new DicomError(problem);
     if (this.length + chunk.length > this.buffer.length) {
@@ -36,6 +36,10 @@ export class BoundedInflation {
     this.buffer.set(chunk, this.length);
     this.length += chunk.length;
     this.guard.advance(this.buffer, this.length);
+  }
+
+  get inflatedBytes(): number {
+    return this.length - this.prefix.length;
   }
 
   /** The whole dataset: the prefix, then every inflated byte. */
@@ -71,13 +75,26 @@ export function inflateDatasetSync(bytes: Uint8Array, position: number): Uint8Ar
   return output.result();
 }
 
-/** Compressed bytes written to the platform's decompressor at a time: at most ~64 MB of zeros come out of each. */
-const NATIVE_INPUT_SLICE = 65_536;
+/**
+ * Compressed bytes written to the platform's decompressor at a time. It inflates a written chunk whole before
+ * the first piece can be read (Chromium: 2 s for the 64 MB that 64 KB of zeros make, on a busy machine), so the
+ * slices are sized from the expansion seen so far to give about 4 MB each: 4 KB at first and for a bomb, up to
+ * 1 MB for an ordinary dataset.
+ */
+const NATIVE_OUTPUT_PER_SLICE = 4_000_000;
+const NATIVE_SLICE_MIN = 4096;
+const NATIVE_SLICE_MAX = 1 << 20;
+
+function nativeSlice(fed: number, inflated: number): number {
+  if (fed === 0) return NATIVE_SLICE_MIN;
+  const ratio = Math.max(1, inflated / fed);
+  return Math.round(Math.min(NATIVE_SLICE_MAX, Math.max(NATIVE_SLICE_MIN, NATIVE_OUTPUT_PER_SLICE / ratio)));
+}
 
 /**
  * The same with the platform's own zlib (DecompressionStream), far faster than fflate. undefined where there is
  * none or the stream is corrupt (the synchronous path then words the error); a limit is thrown as it is. The input
- * is written a slice at a time as the output is read: Chromium inflates each chunk written whole, at once.
+ * is written a slice at a time (nativeSlice) as the output is read.
  */
 export async function inflateDatasetNatively(bytes: Uint8Array, position: number): Promise<Uint8Array | undefined> {
   const Decompression = (globalThis as { DecompressionStream?: typeof DecompressionStream }).DecompressionStream;
@@ -89,9 +106,11 @@ export async function inflateDatasetNatively(bytes: Uint8Array, position: number
   const reader = stream.readable.getReader();
   let stopped = false;
   const feeding = (async () => {
-    for (let at = 0; at < deflated.length && !stopped; at += NATIVE_INPUT_SLICE) {
+    for (let at = 0; at < deflated.length && !stopped; ) {
       await writer.ready;
-      await writer.write(deflated.slice(at, at + NATIVE_INPUT_SLICE));
+      const end = Math.min(deflated.length, at + nativeSlice(at, output.inflatedBytes));
+      await writer.write(deflated.slice(at, end));
+      at = end;
     }
     if (!stopped) await writer.close();
   })();
