@@ -26,14 +26,14 @@ class Config:
     backbone: str = "mobilenet_v2_1.0"
     widths: tuple = (24, 32, 64, 96, 128)  # stem, then four stride-2 stages
     backbone_lr_scale: float = 0.1       # a pretrained backbone learns at this fraction of the heads' rate
-    frozen_layers: int = 30              # a pretrained backbone's first layers (high resolution, generic) kept as they are
+    frozen_layers: int = 39              # a pretrained backbone's first layers (high resolution, generic) kept as they are
     # with frozen layers: their output is computed once for this many augmented views of each training film (and once
     # for each validation film), and the epochs draw from those views; 0: every step augments afresh (slower)
-    trunk_views: int = 6
+    trunk_views: int = 4
     seed: int = 1234
     batch: int = 64
-    epochs: int = 15
-    patience: int = 5                    # early stopping on validation
+    epochs: int = 12
+    patience: int = 4                    # early stopping on validation
     lr: float = 1e-3                     # the heads'; a pretrained backbone's layers get backbone_lr_scale of it
     weight_decay: float = 5e-4
     ema_decay: float = 0.995              # validation, selection and export use this moving average of the weights (0: off)

@@ -90,7 +90,7 @@ def part_summary(name):
             "normalCallsRight": d.get("normalCallsRight"), "testFilms": report["abnormality"][name]["images"]}
 
 
-parts = {name: part_summary(name) for name in cfg.supported}
+parts = {name: part_summary(name) for name in cfg.supported if report["abnormality"][name].get("decisions")}
 manifest = {
     "schemaVersion": 2,
     "version": VERSION,

@@ -225,24 +225,24 @@ trunk_views = cfg.trunk_views if cfg.backbone != "residual" and cfg.frozen_layer
 train_position = np.full(len(images), -1)
 train_position[train_idx] = np.arange(len(train_idx))
 if trunk_views:
-    trunk_file = run_dir / "trunk-train.npz"
-    if trunk_file.exists():
-        cached = np.load(trunk_file)
-        trunk_train, trunk_cropped = cached["trunk"], cached["cropped"]
-    else:
-        trunk_train, trunk_cropped = None, np.zeros((trunk_views, len(train_idx)), bool)
-        t0 = time.time()
-        for v in range(trunk_views):
+    # one file per view, so an interrupted run keeps the views it has
+    trunk_train, trunk_cropped = [], np.zeros((trunk_views, len(train_idx)), bool)
+    t0 = time.time()
+    for v in range(trunk_views):
+        view_file = run_dir / f"trunk-view{v}.npz"
+        if not view_file.exists():
+            view, cropped_view = [], []
             for k in range(0, len(train_idx), cfg.batch):
-                idx = train_idx[k:k + cfg.batch]
-                x, cropped = augment(idx)
-                t = model.trunk(normalize(x), cfg.frozen_layers).half().numpy()
-                if trunk_train is None:
-                    trunk_train = np.zeros((trunk_views, len(train_idx), *t.shape[1:]), np.float16)
-                trunk_train[v, k:k + len(idx)], trunk_cropped[v, k:k + len(idx)] = t, cropped
+                x, cropped = augment(train_idx[k:k + cfg.batch])
+                view.append(model.trunk(normalize(x), cfg.frozen_layers).half().numpy())
+                cropped_view.append(cropped)
+            np.savez(view_file, trunk=np.concatenate(view), cropped=np.concatenate(cropped_view))
             log(f"frozen layers' output for view {v + 1}/{trunk_views} of {len(train_idx)} training films "
                 f"({time.time() - t0:.0f}s)")
-        np.savez(trunk_file, trunk=trunk_train, cropped=trunk_cropped)
+        cached = np.load(view_file)
+        trunk_train.append(cached["trunk"])
+        trunk_cropped[v] = cached["cropped"]
+    trunk_train = np.stack(trunk_train)
 trunk_memo = {}
 
 
