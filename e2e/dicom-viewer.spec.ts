@@ -158,3 +158,20 @@ test('the study panel shows both views side by side, and its exports carry resul
   await expect(printed).not.toContainText(PATIENT.id);
   await page.screenshot({ path: test.info().outputPath('print.png'), fullPage: true });
 });
+
+const SHARED_J2K = fileURLToPath(new URL('../../shared/data/dicom/CR_tibia_RG3_j2k_lossless.dcm', import.meta.url));
+
+test('a 1760 x 1760 JPEG 2000 film: the first result decoded at the model\'s size, then the viewer at full size', async ({ page }) => {
+  const bytes = await readFile(SHARED_J2K).catch(() => null);
+  test.skip(bytes === null, 'needs ../shared/data/dicom (the shared radiographs)');
+  await openApp(page);
+  const name = 'tibia_j2k.dcm';
+  await dropFiles(page, [{ name, mimeType: 'application/dicom', buffer: bytes! }]);
+  const card = cardFor(page, name);
+  await expect(card).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal|unsupported)$/);
+  // analysed from 440 x 440 (two resolution levels fewer, still twice the model's input), the stored size said
+  await expect(card).toContainText('1760 × 1760 px, analysed downscaled');
+  // the viewer's pixels are then replaced by the full-size decode
+  await expect(card.getByTestId('image-canvas')).toHaveAttribute('width', '1760');
+  await expect(card.getByTestId('image-canvas')).toHaveAttribute('height', '1760');
+});

@@ -8,7 +8,7 @@ import type { Manifest } from '../pipeline/manifest';
 import { applySiteThresholds, checkSiteThresholdsFor, type SiteThresholds } from '../pipeline/site-thresholds';
 import { groupStudies } from '../pipeline/study';
 import type { ImageResult, StudyResult } from '../pipeline/types';
-import type { AnalyzeReply, BackendChoice, WorkerApi, WorkerEvent } from '../worker/protocol';
+import type { AnalyzeReply, BackendChoice, FullSizeDicom, WorkerApi, WorkerEvent } from '../worker/protocol';
 import { connect, WorkerStopped } from '../worker/rpc';
 import { studyKey } from './dicom-header';
 import { modelsUrl, wasmUrl } from './paths';
@@ -212,6 +212,7 @@ export class Session {
       entry.name = entry.fileName ?? entry.name;
     }
     this.#finishedInBatch = 0;
+    this.#fullSizeTried.clear();
     void this.#drain();
   }
 
@@ -241,7 +242,15 @@ export class Session {
     try {
       for (;;) {
         const entry = this.entries.find((e) => e.status === 'queued');
-        if (!entry) break;
+        if (!entry) {
+          // every first result is in: now the full-size pixels of films first decoded at the model's size
+          const reduced = this.entries.find(
+            (e) => e.status === 'done' && e.viewOf === undefined && (e.reply?.dicom?.reduction ?? 1) > 1 && !this.#fullSizeTried.has(e.id),
+          );
+          if (!reduced) break;
+          await this.#fullSize(reduced);
+          continue;
+        }
         const file = this.#files.get(entry.id);
         entry.status = 'analysing';
         const replies = await this.#analyse(file, entry.fileName ?? entry.name);
@@ -259,6 +268,35 @@ export class Session {
     } finally {
       this.#draining = false;
       this.#finishedInBatch = 0;
+    }
+  }
+
+  /** Entries whose full-size DICOM decode was asked for (once each). */
+  #fullSizeTried = new Set<number>();
+
+  /** Replaces the model-size values of a DICOM file's views (JPEG 2000 decoded smaller) with the full-size ones. */
+  async #fullSize(entry: Entry): Promise<void> {
+    this.#fullSizeTried.add(entry.id);
+    const file = this.#files.get(entry.id);
+    const reply = entry.reply;
+    if (!file || !reply) return;
+    let full: FullSizeDicom;
+    try {
+      const api = await (this.#ready ?? this.start());
+      full = await api.fullSizeDicom(file);
+    } catch (error) {
+      // the viewer keeps the values decoded for the model: smaller, but the same film
+      if (!(error instanceof WorkerStopped)) console.warn(`full-size decode failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (entry.reply !== reply) return; // analysed again meanwhile
+    const views = [entry, ...this.entries.filter((e) => e.viewOf === entry.id)];
+    for (const [index, view] of views.entries()) {
+      const dicom = view.reply?.dicom;
+      const values = full.values[index];
+      if (!view.reply || !dicom || !values) continue;
+      const { meta, width, height, min, max } = full;
+      view.reply = { ...view.reply, dicom: { ...dicom, meta, values, width, height, min, max, reduction: 1 } };
     }
   }
 

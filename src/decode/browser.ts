@@ -19,8 +19,16 @@ export interface DecodedImage {
   format: ImageFormat;
   /** the stored size, before any downscaling for memory */
   original: Dimensions;
-  /** DICOM only: the header and the modality values of each frame (for window/level on the page) */
-  dicom?: { meta: DicomMeta; values: Float32Array[]; min: number; max: number };
+  /**
+   * DICOM only: the header and the modality values of each frame (for window/level on the page); `reduction` 1
+   * when every stored pixel was decoded, 2, 4, ... when decoded that much smaller for the model (minSide)
+   */
+  dicom?: { meta: DicomMeta; values: Float32Array[]; min: number; max: number; reduction: number; reducedDecodeFailure?: string };
+}
+
+export interface DecodeOptions {
+  /** DICOM JPEG 2000: decode only as large as this shorter side needs (modelDecodeMinSide), for the model alone */
+  minSide?: number;
 }
 
 /** Long side of the pixels we read from a raster image; larger images are decoded straight to this size. */
@@ -34,19 +42,20 @@ const MIME: Partial<Record<ImageFormat, string>> = {
   gif: 'image/gif',
 };
 
-async function decodeDicom(bytes: Uint8Array): Promise<DecodedImage> {
+async function decodeDicom(bytes: Uint8Array, minSide: number | undefined): Promise<DecodedImage> {
   // its own chunk (with its WASM codecs), loaded only when a DICOM file arrives
   const { decodeDicomFile } = await import('../pipeline/dicom/index');
   let decoded: Awaited<ReturnType<typeof decodeDicomFile>>;
   try {
-    decoded = await decodeDicomFile(bytes);
+    decoded = await decodeDicomFile(bytes, { minSide });
   } catch (error) {
     throw new DecodeError(`could not read this DICOM file: ${error instanceof Error ? error.message : error}`);
   }
-  const { frames, meta, raw } = decoded;
+  const { frames, meta, raw, reduction, reducedDecodeFailure } = decoded;
   const image = frames[0];
   if (!image) throw new DecodeError('this DICOM file holds no image frames');
-  return { frames, image, format: 'dicom', original: { width: meta.columns, height: meta.rows }, dicom: { meta, ...raw } };
+  const dicom = { meta, ...raw, reduction, ...(reducedDecodeFailure ? { reducedDecodeFailure } : {}) };
+  return { frames, image, format: 'dicom', original: { width: meta.columns, height: meta.rows }, dicom };
 }
 
 async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: number): Promise<DecodedImage> {
@@ -90,7 +99,7 @@ async function decodeRaster(bytes: Uint8Array, format: ImageFormat, maxSide: num
 }
 
 /** Decodes a file's bytes to grayscale; throws DecodeError with a reason a person can act on. */
-export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
+export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_SIDE, { minSide }: DecodeOptions = {}): Promise<DecodedImage> {
   if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
   const tooBig = fileSizeProblem(bytes.length);
   if (tooBig) throw new DecodeError(tooBig);
@@ -100,7 +109,7 @@ export async function decodeImageBytes(bytes: Uint8Array, maxSide = MAX_DECODE_S
   if (format === 'unknown') {
     throw new DecodeError('not an image: the contents are not PNG, JPEG, WebP, BMP, GIF or DICOM, whatever the file name says');
   }
-  if (format === 'dicom') return decodeDicom(bytes);
+  if (format === 'dicom') return decodeDicom(bytes, minSide);
   return decodeRaster(bytes, format, maxSide);
 }
 

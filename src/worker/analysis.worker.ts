@@ -10,7 +10,8 @@ import type { ImageResult } from '../pipeline/types';
 import { checkFileSize, LimitError } from '../pipeline/limits';
 import { applySiteThresholds, type SiteThresholds } from '../pipeline/site-thresholds';
 import { expose, withTransfer } from './rpc';
-import type { AnalyzeReply, InitOptions, InitReply, WorkerApi, WorkerEvent } from './protocol';
+import { modelDecodeMinSide } from '../pipeline/preprocess';
+import type { AnalyzeReply, FullSizeDicom, InitOptions, InitReply, WorkerApi, WorkerEvent } from './protocol';
 
 /** Long side of the preview bitmap sent back for display. */
 const PREVIEW_SIDE = 1600;
@@ -71,23 +72,32 @@ const api: WorkerApi = {
     try {
       if (!deciding) throw new Error('the models are not loaded');
       checkFileSize(file.size); // before reading it into memory
-      decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
+      // the first result at the model's size where the codec allows (DICOM JPEG 2000 resolution levels); the page
+      // asks for the full-size values (fullSizeDicom) for its viewer afterwards
+      const minSide = modelDecodeMinSide(deciding.manifest.input.size);
+      decoded = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()), undefined, { minSide });
     } catch (error) {
       return [reply(errorResult(name, reasonOf(error)), null, false)];
     }
     const { frames, original, dicom } = decoded;
+    if (dicom?.reducedDecodeFailure) {
+      // decoded once at full size instead, which the viewer uses as it is: said, not hidden
+      console.warn(`decoding at the model's size failed (${dicom.reducedDecodeFailure}); decoded at full size`);
+    }
     const replies: AnalyzeReply[] = [];
     for (const [index, frame] of frames.entries()) {
       const frameName = frames.length > 1 ? `${name}#${index + 1}` : name;
       // report the size of the file as stored, not the size it was analysed at
-      const { width, height } = frames.length > 1 ? frame : original;
+      const { width, height } = frames.length > 1 && !dicom ? frame : original;
       try {
         const result = await analyzeImage(frame, frameName, deciding!);
         const preview = await previewBitmap(frame, PREVIEW_SIDE);
         const done = reply({ ...result, width, height }, preview, frame.width < width || frame.height < height);
         const values = dicom?.values[index];
         if (dicom && values) {
-          done.dicom = { meta: dicom.meta, values, width: frame.width, height: frame.height, min: dicom.min, max: dicom.max };
+          done.dicom = {
+            meta: dicom.meta, values, width: frame.width, height: frame.height, min: dicom.min, max: dicom.max, reduction: dicom.reduction,
+          };
         }
         replies.push(done);
       } catch (error) {
@@ -97,6 +107,13 @@ const api: WorkerApi = {
     const previews: Transferable[] = replies.flatMap((r) => (r.preview ? [r.preview] : []));
     const values = replies.flatMap((r) => (r.dicom ? [r.dicom.values.buffer as ArrayBuffer] : []));
     return withTransfer(replies, [...previews, ...values]);
+  },
+
+  async fullSizeDicom(file: Blob): Promise<FullSizeDicom> {
+    const { dicom, original } = await decodeImageBytes(new Uint8Array(await file.arrayBuffer()));
+    if (!dicom) throw new DecodeError('not a DICOM file');
+    const { meta, values, min, max } = dicom;
+    return withTransfer({ meta, values, width: original.width, height: original.height, min, max }, values.map((v) => v.buffer as ArrayBuffer));
   },
 };
 

@@ -44,12 +44,30 @@ export interface DicomView {
   /** value range over all views of the file */
   min: number;
   max: number;
+  /**
+   * 1: every stored pixel; 2, 4, ...: decoded that much smaller per side for the model's first result (JPEG 2000
+   * resolution levels), to be replaced by the full-size decode (WorkerApi.fullSizeDicom) for the viewer
+   */
+  reduction: number;
+}
+
+/** Every view of a DICOM file decoded at full size, for the viewer after a first result at the model's size. */
+export interface FullSizeDicom {
+  meta: DicomMeta;
+  /** per view, row-major, `width * height` */
+  values: Float32Array[];
+  width: number;
+  height: number;
+  min: number;
+  max: number;
 }
 
 export interface WorkerApi {
   init(options: InitOptions): Promise<InitReply>;
   /** one reply per view: several for a multi-frame DICOM file (named `name#k`, as the CLI does) */
   analyze(file: Blob, name: string): Promise<AnalyzeReply[]>;
+  /** a DICOM file's views at full size (the viewer's, after `analyze` replied with `dicom.reduction` > 1) */
+  fullSizeDicom(file: Blob): Promise<FullSizeDicom>;
   /** decide from now on with the site's thresholds (checked against the loaded models), or, with null, the shipped ones */
   setSiteThresholds(site: SiteThresholds | null): Promise<void>;
 }
