@@ -9,10 +9,12 @@ import { decodeFrame, reducibleLevels, type FrameSource } from './frames.js';
 import { grayscaleFrame, lumaTo8Bit, lumaValues, modalityValues, valueRange, type ModalityFrame } from './pixels.js';
 import { imageSizeProblem, MAX_PIXELS } from '../limits.js';
 import { nonImageKind } from './sop-classes.js';
+import { readTags, type DicomTag } from './tags.js';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes.js';
 
 export { DicomError } from './errors.js';
 export { applyWindow } from './pixels.js';
+export type { DicomTag } from './tags.js';
 
 export interface DicomMeta {
   studyInstanceUid?: string;
@@ -23,6 +25,10 @@ export interface DicomMeta {
   modality?: string;
   /** row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing), of the decoded pixels */
   pixelSpacing?: [number, number];
+  /** which element `pixelSpacing` comes from (Imager Pixel Spacing is at the detector, not the patient) */
+  pixelSpacingSource?: 'PixelSpacing' | 'ImagerPixelSpacing';
+  /** the linear Modality LUT, when the file states one (stored value * slope + intercept = the values shown) */
+  rescale?: { slope: number; intercept: number };
   photometric: string;
   bitsStored: number;
   rows: number;
@@ -34,6 +40,8 @@ export interface DicomMeta {
   /** kept only in memory: never logged or exported */
   patientName?: string;
   patientId?: string;
+  /** every top-level element as text, for the on-screen tag browser only (identifying ones flagged) */
+  tags?: DicomTag[];
 }
 
 export interface DicomImage {
@@ -102,13 +110,24 @@ export function isDicom(bytes: Uint8Array): boolean {
   }
 }
 
-function spacing(dataSet: DataSet): [number, number] | undefined {
-  for (const tag of [TAG.pixelSpacing, TAG.imagerPixelSpacing]) {
+function spacing(dataSet: DataSet): Pick<DicomMeta, 'pixelSpacing' | 'pixelSpacingSource'> {
+  const sources = [
+    [TAG.pixelSpacing, 'PixelSpacing'],
+    [TAG.imagerPixelSpacing, 'ImagerPixelSpacing'],
+  ] as const;
+  for (const [tag, source] of sources) {
     const row = decimal(dataSet, tag, 0);
     const column = decimal(dataSet, tag, 1);
-    if (row !== undefined && column !== undefined) return [row, column];
+    if (row !== undefined && column !== undefined && row > 0 && column > 0) return { pixelSpacing: [row, column], pixelSpacingSource: source };
   }
-  return undefined;
+  return {};
+}
+
+function rescale(dataSet: DataSet): DicomMeta['rescale'] {
+  const slope = decimal(dataSet, TAG.rescaleSlope);
+  const intercept = decimal(dataSet, TAG.rescaleIntercept);
+  if (slope === undefined && intercept === undefined) return undefined;
+  return { slope: slope ?? 1, intercept: intercept ?? 0 };
 }
 
 function readMeta(dataSet: DataSet, transferSyntax: string): DicomMeta {
@@ -119,7 +138,8 @@ function readMeta(dataSet: DataSet, transferSyntax: string): DicomMeta {
     viewPosition: text(dataSet, TAG.viewPosition),
     laterality: text(dataSet, TAG.laterality) ?? text(dataSet, TAG.imageLaterality),
     modality: text(dataSet, TAG.modality),
-    pixelSpacing: spacing(dataSet),
+    ...spacing(dataSet),
+    rescale: rescale(dataSet),
     photometric: text(dataSet, TAG.photometric) ?? '',
     bitsStored: unsigned16(dataSet, TAG.bitsStored) ?? 0,
     rows: unsigned16(dataSet, TAG.rows) ?? 0,
@@ -130,6 +150,7 @@ function readMeta(dataSet: DataSet, transferSyntax: string): DicomMeta {
     windowWidth: decimal(dataSet, TAG.windowWidth),
     patientName: text(dataSet, TAG.patientName),
     patientId: text(dataSet, TAG.patientId),
+    tags: readTags(dataSet),
   };
 }
 
