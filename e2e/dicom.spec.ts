@@ -33,11 +33,24 @@ test('DICOM radiographs in several transfer syntaxes are analysed; a DICOM repor
   await expect(reportCard.getByTestId('decision')).toContainText(/DICOM/);
 });
 
-test('each frame of a multi-frame DICOM file is analysed as a view of its own, named file#k as in the CLI', async ({ page }) => {
+test('a multi-frame DICOM file is one card with one decision and a frame control; each frame keeps its own call', async ({ page }) => {
   await openApp(page);
-  const file = await dicomFixture('hand8_multiframe_rle.dcm'); // 3 frames (see SOURCES.md)
+  const file = await dicomFixture('hand8_multiframe_rle.dcm'); // 3 frames: v, 255 - v, v >> 1 (see SOURCES.md)
   await dropFiles(page, [file]);
-  const results = await decisions(page, 3);
-  expect(Object.keys(results)).toEqual([1, 2, 3].map((k) => `${file.name}#${k}`));
-  for (const decision of Object.values(results)) expect(decision).not.toBe('error');
+  const results = await decisions(page, 1);
+  expect(Object.keys(results)).toEqual([file.name]);
+  expect(results[file.name]).not.toBe('error');
+  const card = cardFor(page, file.name);
+  const frames = card.getByTestId('frame-control');
+  await expect(frames).toContainText('of 3');
+  await expect(card.getByTestId('frame-number')).toHaveText('1');
+  await expect(card.getByTestId('frame-decision')).toContainText('This frame alone');
+  const canvas = card.getByTestId('image-canvas');
+  const firstFrame = await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  await frames.getByRole('button', { name: 'Next frame' }).click();
+  await expect(card.getByTestId('frame-number')).toHaveText('2');
+  // the second frame is the first one negated: another picture on the same card
+  await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(firstFrame);
+  await card.getByTestId('frame-slider').fill('2');
+  await expect(card.getByTestId('frame-number')).toHaveText('3');
 });

@@ -11,6 +11,7 @@ import type { ImageResult, StudyResult } from '../pipeline/types';
 import type { AnalyzeReply, BackendChoice, FullSizeDicom, WorkerApi, WorkerEvent } from '../worker/protocol';
 import { connect, WorkerStopped } from '../worker/rpc';
 import { studyKey } from './dicom-header';
+import { combineFrames } from './frames';
 import { modelsUrl, wasmUrl } from './paths';
 import { loadBackendChoice, saveBackendChoice } from './settings';
 import { loadSiteThresholds, saveSiteThresholds } from './site-store';
@@ -21,15 +22,14 @@ export interface Entry {
   id: number;
   /** files dropped (or picked, or pasted) together share a drop id and may form studies */
   dropId: number;
-  /** what the card shows: the file name, with `#k` for the k-th view of a multi-frame file */
+  /** the file name */
   name: string;
-  /** the dropped file's own name, when the card shows one view of a multi-frame file (else `name`) */
-  fileName?: string;
   bytes: number;
   status: EntryStatus;
+  /** for a multi-frame file: its first frame's picture with the decision of all its frames combined */
   reply: AnalyzeReply | null;
-  /** set on the further views of a multi-frame file: the id of the entry holding its first view */
-  viewOf?: number;
+  /** a multi-frame file's frames, each with its own result (named `name#k`, as the CLI does) */
+  frames?: AnalyzeReply[];
 }
 
 /** A study with the cards of its views (for side-by-side display and its report). */
@@ -204,12 +204,10 @@ export class Session {
 
   /** Runs every kept file again (after a backend change), keeping the drop groups. */
   reanalyse(): void {
-    // further views come back with their file's first view
-    this.entries = this.entries.filter((entry) => entry.viewOf === undefined);
     for (const entry of this.entries) {
       entry.status = 'queued';
       entry.reply = null;
-      entry.name = entry.fileName ?? entry.name;
+      entry.frames = undefined;
     }
     this.#finishedInBatch = 0;
     this.#fullSizeTried.clear();
@@ -219,18 +217,6 @@ export class Session {
   /** Runs one file on the same worker without listing it with the dropped images (the example gallery). */
   async analyseApart(file: File): Promise<AnalyzeReply | null> {
     return (await this.#analyse(file, file.name))?.[0] ?? null;
-  }
-
-  /** The further views of a multi-frame file become cards of their own, right after the first. */
-  #addViews(entry: Entry, views: AnalyzeReply[]): void {
-    if (views.length === 0) return;
-    entry.fileName = entry.name;
-    entry.name = `${entry.fileName}#1`;
-    const at = this.entries.findIndex((e) => e.id === entry.id);
-    const added = views.map(
-      (reply): Entry => ({ id: this.#nextId++, dropId: entry.dropId, name: reply.result.file, fileName: entry.fileName, bytes: entry.bytes, status: 'done', reply, viewOf: entry.id }),
-    );
-    this.entries.splice(at + 1, 0, ...added);
   }
 
   // The File objects stay in memory only (never persisted); they are needed to re-run on another backend.
@@ -253,17 +239,19 @@ export class Session {
         }
         const file = this.#files.get(entry.id);
         entry.status = 'analysing';
-        const replies = await this.#analyse(file, entry.fileName ?? entry.name);
+        const replies = await this.#analyse(file, entry.name);
         if (entry.status !== 'analysing') continue; // re-queued meanwhile (backend switch)
         if (replies === null) {
           entry.status = 'queued'; // the worker was replaced mid-call: run it again on the new one
           continue;
         }
-        const [first, ...otherViews] = replies;
-        entry.reply = first ?? null;
+        const [first] = replies;
+        if (first && replies.length > 1 && this.manifest) {
+          entry.frames = replies;
+          entry.reply = { ...first, result: combineFrames(replies.map((r) => r.result), entry.name, this.manifest) };
+        } else entry.reply = first ?? null;
         entry.status = 'done';
         this.#finishedInBatch += 1;
-        this.#addViews(entry, otherViews);
       }
     } finally {
       this.#draining = false;

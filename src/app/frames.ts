@@ -1,0 +1,52 @@
+// A multi-frame DICOM file is one card with one decision: its frames are views of one examination, combined by
+// the same rule as a study's views (MURA's: the mean of their abnormality probabilities). Frames that disagree on
+// the body part get no combined call: each frame's own result stays available on the card.
+import type { Manifest } from '../pipeline/manifest';
+import type { ImageResult } from '../pipeline/types';
+import { tierOf } from '../pipeline/decision';
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+function meanProbabilities(results: ImageResult[]): Record<string, number> {
+  const classes = Object.keys(results[0]?.bodyPartProbabilities ?? {});
+  return Object.fromEntries(classes.map((name) => [name, mean(results.map((r) => r.bodyPartProbabilities[name] ?? 0))]));
+}
+
+export function combineFrames(frames: ImageResult[], fileName: string, manifest: Manifest): ImageResult {
+  const first = frames[0];
+  if (!first) throw new Error('a file has at least one frame');
+  const base = { ...first, file: fileName, heatmap: null };
+  const readable = frames.filter((f) => f.decision !== 'error');
+  if (readable.length === 0) return { ...base, error: first.error };
+  const bodyPartProbabilities = meanProbabilities(readable);
+  const graded = readable.filter((f) => f.bodyPart !== null && f.abnormalProbability !== null);
+  const parts = [...new Set(graded.map((f) => f.bodyPart!))];
+  const failed = frames.length - readable.length;
+  const skipped = failed ? ` ${failed} of ${frames.length} frames could not be analysed and are left out.` : '';
+  if (graded.length === 0) {
+    return { ...base, bodyPart: null, abnormalProbability: null, decision: 'unsupported', bodyPartProbabilities, error: (first.error ?? 'No frame shows a supported body part.') + skipped };
+  }
+  if (parts.length > 1 || graded.length < readable.length) {
+    const calls = frames.map((f, i) => `${i + 1}: ${f.bodyPart ?? (f.decision === 'error' ? 'not analysed' : 'not supported')}`).join(', ');
+    return {
+      ...base,
+      bodyPart: null,
+      abnormalProbability: null,
+      decision: 'uncertain',
+      bodyPartProbabilities,
+      error: `The frames do not show one body part (frame ${calls}), so they get no combined call. See each frame below.`,
+    };
+  }
+  const bodyPart = parts[0]!;
+  const thresholds = manifest.thresholds[bodyPart];
+  if (!thresholds) throw new Error(`no thresholds for body part "${bodyPart}" in the manifest`);
+  const abnormalProbability = mean(graded.map((f) => f.abnormalProbability!));
+  return {
+    ...base,
+    bodyPart,
+    abnormalProbability,
+    decision: tierOf(abnormalProbability, thresholds),
+    bodyPartProbabilities,
+    error: skipped ? skipped.trim() : null,
+  };
+}
