@@ -84,7 +84,11 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
       await expect(quiz.getByTestId('comparison')).toHaveCount(0);
       await expect(quiz.getByTestId('result-card')).toHaveCount(0);
       if (i === 1) await quiz.getByTestId('quiz-image').click({ position: { x: 40, y: 60 } }); // optional mark
-      await page.keyboard.press(key);
+      // the first call is committed before the model's output shows; the reference stays hidden until the final call
+      await page.keyboard.press(i === 2 ? 'a' : key);
+      await expect(quiz.getByTestId('model-output')).toBeVisible();
+      await expect(quiz.getByTestId('comparison')).toHaveCount(0);
+      await page.keyboard.press(i === 2 ? 'n' : 'Enter'); // the third case: the first call revised after seeing the model
       await expect(quiz.getByTestId('comparison')).toHaveAttribute('data-agreement', FINISHED);
       await expect(quiz.getByTestId('heatmap-canvas').or(quiz.getByTestId('quiz-image'))).not.toHaveCount(0);
       if (i === 1) await expect(quiz.getByTestId('quiz-mark')).toBeVisible();
