@@ -1,33 +1,7 @@
-// Which view the page shows, from the URL's hash: "#examples" (gallery), "#examples/<case id>" (one case, a link
-// of its own that survives a reload), "#examples/quiz" (quiz), "#examples/reader-study" (the reader's own
-// results), "#calibrate" (calibration on one's own cases), anything else the analysis view (whose own in-page
-// links, like "#result-3", must not leave it).
-export type View = 'analyse' | 'browse' | 'quiz' | 'study' | 'calibrate';
+// The page's view, following the URL's hash (see gallery-links.ts for the links).
+import { VIEW_HASH, caseHash, caseIdOf, viewOf, type View } from './gallery-links';
 
-export const VIEW_HASH: Record<View, string> = {
-  analyse: '#',
-  browse: '#examples',
-  quiz: '#examples/quiz',
-  study: '#examples/reader-study',
-  calibrate: '#calibrate',
-};
-
-export function viewOf(hash: string): View {
-  if (hash === VIEW_HASH.calibrate) return 'calibrate';
-  if (hash === VIEW_HASH.quiz) return 'quiz';
-  if (hash === VIEW_HASH.study) return 'study';
-  if (hash === VIEW_HASH.browse || hash.startsWith(`${VIEW_HASH.browse}/`)) return 'browse';
-  return 'analyse';
-}
-
-/** The case a "#examples/<id>" link opens; null for the grid and the other views. */
-export function caseIdOf(hash: string): string | null {
-  if (viewOf(hash) !== 'browse' || !hash.startsWith(`${VIEW_HASH.browse}/`)) return null;
-  const id = decodeURIComponent(hash.slice(VIEW_HASH.browse.length + 1));
-  return id || null;
-}
-
-export const caseHash = (id: string): string => `${VIEW_HASH.browse}/${encodeURIComponent(id)}`;
+export { VIEW_HASH, caseHash, caseIdOf, viewOf, type View };
 
 export class HashRoute {
   hash = $state(typeof location === 'undefined' ? '' : location.hash);

@@ -94,3 +94,17 @@ describe('pixel readout', () => {
     expect(readValue(grid, undefined, 2, 0)).toBeNull();
   });
 });
+
+describe('drag tools', () => {
+  it('start with panning on a touch screen, window/level with a mouse on DICOM', async () => {
+    const { defaultTool, touchAction } = await import('../../src/ui/viewer/tools');
+    expect(defaultTool(true, true)).toBe('pan');
+    expect(defaultTool(false, true)).toBe('window');
+    expect(defaultTool(false, false)).toBe('pan');
+    // a vertical swipe scrolls the page only when the viewer has nothing to do with it
+    expect(touchAction('pan', 1)).toBe('pan-y');
+    expect(touchAction('pan', 2)).toBe('none');
+    expect(touchAction('window', 1)).toBe('none');
+    expect(touchAction('distance', 1)).toBe('none');
+  });
+});
