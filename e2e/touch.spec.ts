@@ -104,19 +104,33 @@ test.describe('at 360 px', () => {
     await page.getByText('About the models (model card)').click();
     await page.getByTestId('model-card').getByText('Technical details').click();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const smallTargets = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('button, select, summary, a[href], input:not([type="checkbox"]):not([type="radio"])')]
+          .filter((el) => el.offsetParent !== null)
+          .map((el) => ({ el, box: el.getBoundingClientRect() }))
+          .filter(({ box }) => box.height < 44 || box.width < 44)
+          .map(({ el, box }) => `${el.tagName} "${el.textContent?.trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`),
+      );
     expect(await overflow()).toBeLessThanOrEqual(0);
     await expect(page.getByText('Ctrl+V')).toBeHidden();
-    const small = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('button, select, summary, a[href], input:not([type="checkbox"]):not([type="radio"])')]
-        .filter((el) => el.offsetParent !== null)
-        .map((el) => ({ el, box: el.getBoundingClientRect() }))
-        .filter(({ box }) => box.height < 44 || box.width < 44)
-        .map(({ el, box }) => `${el.tagName} "${el.textContent?.trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`),
-    );
-    expect(small).toEqual([]);
+    expect(await smallTargets()).toEqual([]);
 
+    // the gallery, an open case, the quiz (no key hints) and the reader study
     await page.goto('/#examples');
     await expect(page.getByTestId('case-grid')).toBeVisible();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await smallTargets()).toEqual([]);
+    await page.getByTestId('case-tile').first().click();
+    await expect(page.getByTestId('case-view').getByTestId('comparison')).toHaveAttribute('data-agreement', /^(agree|disagree|uncertain|error)$/);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await smallTargets()).toEqual([]);
+    await page.getByTestId('mode-quiz').click();
+    await expect(page.getByTestId('call-normal')).toBeVisible();
+    await expect(page.getByTestId('call-normal').locator('kbd')).toBeHidden();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByTestId('mode-study').click();
+    await expect(page.getByTestId('reader-study')).toBeVisible();
     expect(await overflow()).toBeLessThanOrEqual(0);
   });
 });
