@@ -3,7 +3,7 @@
 // the body part get no combined call: each frame's own result stays available on the card.
 import type { Manifest } from '../pipeline/manifest';
 import type { ImageResult } from '../pipeline/types';
-import { tierOf } from '../pipeline/decision';
+import { decideAbnormality } from '../pipeline/decision';
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
@@ -15,7 +15,8 @@ function meanProbabilities(results: ImageResult[]): Record<string, number> {
 export function combineFrames(frames: ImageResult[], fileName: string, manifest: Manifest): ImageResult {
   const first = frames[0];
   if (!first) throw new Error('a file has at least one frame');
-  const base = { ...first, file: fileName, heatmap: null };
+  const { siteThresholds: _frameFlag, ...firstResult } = first; // set below only where thresholds decide
+  const base: ImageResult = { ...firstResult, file: fileName, heatmap: null };
   const readable = frames.filter((f) => f.decision !== 'error');
   if (readable.length === 0) return { ...base, error: first.error };
   const bodyPartProbabilities = meanProbabilities(readable);
@@ -38,14 +39,13 @@ export function combineFrames(frames: ImageResult[], fileName: string, manifest:
     };
   }
   const bodyPart = parts[0]!;
-  const thresholds = manifest.thresholds[bodyPart];
-  if (!thresholds) throw new Error(`no thresholds for body part "${bodyPart}" in the manifest`);
   const abnormalProbability = mean(graded.map((f) => f.abnormalProbability!));
+  // the thresholds in effect (the site's, where set): the same rule as every single image
   return {
     ...base,
     bodyPart,
     abnormalProbability,
-    decision: tierOf(abnormalProbability, thresholds),
+    ...decideAbnormality(abnormalProbability, bodyPart, manifest),
     bodyPartProbabilities,
     error: skipped ? skipped.trim() : null,
   };

@@ -167,7 +167,10 @@ export class Session {
     await api?.setSiteThresholds(site);
     const manifest = this.manifest;
     if (!manifest) return;
-    for (const entry of this.entries) if (entry.reply) entry.reply.result = redecide(entry.reply.result, manifest);
+    for (const entry of this.entries) {
+      if (entry.reply) entry.reply.result = redecide(entry.reply.result, manifest);
+      for (const frame of entry.frames ?? []) frame.result = redecide(frame.result, manifest);
+    }
   }
 
   chooseBackend(choice: BackendChoice): void {
