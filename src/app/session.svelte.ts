@@ -234,7 +234,7 @@ export class Session {
         if (!entry) {
           // every first result is in: now the full-size pixels of films first decoded at the model's size
           const reduced = this.entries.find(
-            (e) => e.status === 'done' && e.viewOf === undefined && (e.reply?.dicom?.reduction ?? 1) > 1 && !this.#fullSizeTried.has(e.id),
+            (e) => e.status === 'done' && (e.reply?.dicom?.reduction ?? 1) > 1 && !this.#fullSizeTried.has(e.id),
           );
           if (!reduced) break;
           await this.#fullSize(reduced);
@@ -281,14 +281,14 @@ export class Session {
       return;
     }
     if (entry.reply !== reply) return; // analysed again meanwhile
-    const views = [entry, ...this.entries.filter((e) => e.viewOf === entry.id)];
-    for (const [index, view] of views.entries()) {
-      const dicom = view.reply?.dicom;
+    const { meta, width, height, min, max } = full;
+    const withFullSize = (view: AnalyzeReply, index: number): AnalyzeReply => {
       const values = full.values[index];
-      if (!view.reply || !dicom || !values) continue;
-      const { meta, width, height, min, max } = full;
-      view.reply = { ...view.reply, dicom: { ...dicom, meta, values, width, height, min, max, reduction: 1 } };
-    }
+      return view.dicom && values ? { ...view, dicom: { ...view.dicom, meta, values, width, height, min, max, reduction: 1 } } : view;
+    };
+    // a multi-frame file's frames are views of one card; its first frame is the card's picture
+    if (entry.frames) entry.frames = entry.frames.map(withFullSize);
+    entry.reply = { ...withFullSize(reply, 0), result: reply.result };
   }
 
   /** The replies for one file (one per view), or null when the worker was stopped before it answered. */

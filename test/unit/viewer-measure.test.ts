@@ -88,3 +88,13 @@ describe('the distance and angle tools', () => {
     expect(angleDegrees(angle!.points[0]!, angle!.points[1]!, angle!.points[2]!)).toBeCloseTo(90);
   });
 });
+
+describe('measurements on the same film at another pixel size', () => {
+  it('follow the film: a length in millimetres stays the same when the pixels double', async () => {
+    const { rescaleMeasures } = await import('../../src/ui/viewer/measure-tool');
+    const state = pointerUp(pointerDown(emptyMeasures(), 'distance', { x: 10, y: 10 }), { x: 40, y: 50 }, 2);
+    const twice = rescaleMeasures(state, 2, 2);
+    const [a, b] = twice.done[0]!.points;
+    expect(distanceMillimetres(a!, b!, { row: 0.25, column: 0.25 })).toBeCloseTo(distanceMillimetres({ x: 10, y: 10 }, { x: 40, y: 50 }, { row: 0.5, column: 0.5 }));
+  });
+});

@@ -51,3 +51,16 @@ export function pointerUp(state: MeasureState, p: Point, minLength: number): Mea
 export const cancelDrawing = (state: MeasureState): MeasureState => ({ ...state, drawing: null });
 
 export const removeMeasurement = (state: MeasureState, id: number): MeasureState => ({ ...state, done: state.done.filter((m) => m.id !== id) });
+
+/**
+ * The measurements on the same film shown at another pixel size (the full-size pixels replacing the ones decoded
+ * at the model's size): every point scaled by the ratio of the new size to the old.
+ */
+export function rescaleMeasures(state: MeasureState, scaleX: number, scaleY: number): MeasureState {
+  const scale = (p: Point): Point => ({ x: p.x * scaleX, y: p.y * scaleY });
+  return {
+    ...state,
+    done: state.done.map((m) => ({ ...m, points: m.points.map(scale) })),
+    drawing: state.drawing && { ...state.drawing, points: state.drawing.points.map(scale) },
+  };
+}
