@@ -77,6 +77,13 @@ test('calibrate on a labelled folder, save site thresholds that change a later d
     await expect(partPanel(page, part.part).getByTestId('auc')).toContainText(auc === null ? 'needs both' : `area under the curve ${auc.toFixed(2)}`);
   }
 
+  // clicking the curve picks the threshold of its nearest point: near (0,0), "abnormal from" 1 (nothing called
+  // abnormal); the click lands inside the plot, past the axis labels
+  const curve = elbowPanel.getByTestId('roc-chart').locator('canvas');
+  const box = (await curve.boundingBox())!;
+  await curve.click({ position: { x: box.width * 0.25, y: box.height * 0.75 } });
+  await expect(elbowPanel.getByTestId('chosen-figures')).toContainText(/–1\.00, images|^Chosen 1\.00 \(no uncertain band\)/);
+
   // thresholds that surely move the elbow's decision: everything abnormal (0/0), or, if it already was, normal (1/1)
   const target = shipped === 'abnormal' ? 'normal' : 'abnormal';
   const value = target === 'abnormal' ? '0' : '1';
