@@ -17,6 +17,8 @@ export function jsonRow(result: ImageResult, withHeatmap: boolean): string {
     abnormalProbability: result.abnormalProbability,
     decision: result.decision,
     error: result.error,
+    headerBodyPart: result.headerBodyPart ?? null,
+    reason: result.reason ?? null,
   };
   if (result.siteThresholds) row.thresholds = 'site';
   if (withHeatmap) {

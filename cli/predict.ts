@@ -54,7 +54,7 @@ async function analyzeFile(path: string, models: LoadedModels): Promise<ImageRes
   } catch (error) {
     return [errorResult(path, messageOf(error))];
   }
-  const { frames, stored, reducedDecodeFailure } = decoded;
+  const { frames, stored, reducedDecodeFailure, dicom } = decoded;
   if (reducedDecodeFailure) {
     process.stderr.write(`bonelens: ${path}: could not be decoded at the model's size (${reducedDecodeFailure}); decoded at full size\n`);
   }
@@ -62,7 +62,7 @@ async function analyzeFile(path: string, models: LoadedModels): Promise<ImageRes
   for (const [index, frame] of frames.entries()) {
     const file = frames.length > 1 ? `${path}#${index + 1}` : path;
     try {
-      const result = await analyzeImage(frame, file, models);
+      const result = await analyzeImage(frame, file, models, dicom);
       // the size as stored, as for every other file, not the size it was decoded at for the model
       results.push(stored ? { ...result, ...stored } : result);
     } catch (error) {

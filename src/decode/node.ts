@@ -4,7 +4,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { GrayImage } from '../pipeline/types';
 import { gray16ToGray, rgbaToGray, sniffFormat, type ImageFormat } from '../pipeline/image';
 import { decodeBmp } from '../pipeline/bmp';
-import { decodeDicomFile, isDicom } from '../pipeline/dicom/index';
+import { decodeDicomFile, isDicom, type DicomMeta } from '../pipeline/dicom/index';
 import { checkFileSize, checkImageSize, LimitError, MAX_PIXELS } from '../pipeline/limits';
 import { imageDimensions } from './dimensions';
 
@@ -21,6 +21,8 @@ export interface DecodedFile {
   format: ImageFormat;
   /** one frame per image; several for multi-frame DICOM */
   frames: GrayImage[];
+  /** DICOM only: the header (patient fields included: keep it in memory, never print it) */
+  dicom?: DicomMeta;
   /** the size as stored, where the frames were decoded smaller for the model (DICOM, JPEG 2000 resolution levels) */
   stored?: { width: number; height: number };
   /** why a decode at the model's size failed, where the file was then decoded at full size instead (DICOM) */
@@ -45,6 +47,7 @@ async function decodeDicom(bytes: Uint8Array, minSide: number | undefined): Prom
   return {
     format: 'dicom',
     frames,
+    dicom: meta,
     ...(reduction > 1 ? { stored: { width: meta.columns, height: meta.rows } } : {}),
     ...(reducedDecodeFailure ? { reducedDecodeFailure } : {}),
   };

@@ -4,6 +4,7 @@ import type { GrayImage, ImageResult } from './types';
 import { letterboxArea, normalize } from './preprocess';
 import { decideAbnormality, decideBodyPart, sigmoid, softmax } from './decision';
 import { buildHeatmap } from './heatmap';
+import { headerScope, withArticle, type ScopeHeader } from './scope';
 
 /** What one head of a graph returns for one image: logits [K] and cam [camSize, camSize, K]. */
 export interface HeadOutput {
@@ -55,9 +56,22 @@ export function errorResult(file: string, message: string, width = 0, height = 0
   };
 }
 
-/** Stage 1 (body part, or unsupported) then stage 2 (abnormality probability, tier, heatmap). */
-export async function analyzeImage(image: GrayImage, file: string, models: LoadedModels): Promise<ImageResult> {
+/**
+ * The scope gate (what a DICOM header says), stage 1 (body part, or unsupported) then stage 2 (abnormality
+ * probability, tier, heatmap). A header that rules the film out stops it before the model runs.
+ */
+export async function analyzeImage(image: GrayImage, file: string, models: LoadedModels, header?: ScopeHeader): Promise<ImageResult> {
   const { manifest } = models;
+  const scope = headerScope(header, manifest.bodyPart.supported);
+  const headerBodyPart = scope.region;
+  if (scope.kind === 'outside') {
+    return {
+      ...errorResult(file, scope.reason, image.width, image.height),
+      decision: 'unsupported',
+      headerBodyPart,
+      reason: scope.reason,
+    };
+  }
   const { pixels, box } = letterboxArea(image, manifest.input.size, manifest.input.padValue);
   const input = normalize(pixels, manifest.input.normalization);
 
@@ -69,15 +83,18 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
   const probabilities = softmax(stage1.logits);
   const bodyPartProbabilities = Object.fromEntries(classes.map((c, i) => [c, probabilities[i]]));
   const call = decideBodyPart(probabilities, classes, manifest.bodyPart);
-  const base = { file, bodyPartProbabilities, width: image.width, height: image.height };
+  const base = { file, bodyPartProbabilities, width: image.width, height: image.height, headerBodyPart };
 
   if (!call.accepted) {
+    const reason =
+      scope.kind === 'supported' ? `the header says ${scope.region}, but the model did not recognise ${withArticle(scope.part)} (${call.reason})` : call.reason;
     return {
       ...base,
       bodyPart: null,
       abnormalProbability: null,
       decision: 'unsupported',
-      error: call.reason,
+      error: reason,
+      reason,
       heatmap: buildHeatmap(stage1.cam, camSizeOf(manifest.bodyPart), classes.length, call.classIndex, box),
     };
   }
@@ -85,12 +102,16 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
   const route = manifest.routing[call.part];
   const stage2 = await readHead(route);
   const abnormalProbability = sigmoid(stage2.logits[route.output]);
+  const contradicted = scope.kind === 'supported' && scope.part !== call.part;
   return {
     ...base,
     bodyPart: call.part,
     abnormalProbability,
     error: null,
+    reason: contradicted ? `the header says ${scope.region}, the model sees ${withArticle(call.part)}: check which body part this film shows` : null,
     heatmap: buildHeatmap(stage2.cam, camSizeOf(route), headOf(manifest, route).classes.length, route.output, box),
     ...decideAbnormality(abnormalProbability, call.part, manifest),
+    // the header names another supported part: no normal/abnormal call, whatever the score
+    ...(contradicted ? { decision: 'uncertain' as const } : {}),
   };
 }

@@ -38,6 +38,13 @@ export interface ImageResult {
   height: number;
   /** true when the decision used the site's own thresholds instead of the shipped ones */
   siteThresholds?: true;
+  /** the region the DICOM header names (src/pipeline/scope.ts), or its BodyPartExamined; null without one */
+  headerBodyPart?: string | null;
+  /**
+   * why the film got no normal/abnormal call, in words: the header ruled it out, the model rejected it, or the
+   * header and the model name different parts (decision `uncertain`); null otherwise
+   */
+  reason?: string | null;
 }
 
 export interface StudyResult {

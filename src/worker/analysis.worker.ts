@@ -90,7 +90,7 @@ const api: WorkerApi = {
       // report the size of the file as stored, not the size it was analysed at
       const { width, height } = frames.length > 1 && !dicom ? frame : original;
       try {
-        const result = await analyzeImage(frame, frameName, deciding!);
+        const result = await analyzeImage(frame, frameName, deciding!, dicom?.meta);
         const preview = await previewBitmap(frame, PREVIEW_SIDE);
         const done = reply({ ...result, width, height }, preview, frame.width < width || frame.height < height);
         const values = dicom?.values[index];

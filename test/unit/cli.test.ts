@@ -90,19 +90,21 @@ describeWithModels(modelsPresent ? 'predict CLI on a folder (real models)' : `pr
     expect(byName.get('truncated.jpg').error).toMatch(/^corrupt JPEG: /);
   });
 
-  it('prints CSV with a header and a p_<class> column per body-part class', async () => {
+  it('prints CSV with a header, a p_<class> column per body-part class, probabilities to 4 decimals, no size for an unreadable file', async () => {
     const run = await predict('--csv', '--backend', 'cpu', join(folder, good), join(folder, 'zero.png'));
     expect(run.code, run.stderr).toBe(0);
     const [header, ...rows] = run.stdout.trim().split('\n');
     expect(header.split(',')).toEqual([
       'file', 'width', 'height', 'bodyPart', ...bodyClasses.map((c) => `p_${c}`), 'abnormalProbability', 'decision', 'error',
+      'headerBodyPart', 'reason',
     ]);
     expect(rows).toHaveLength(2);
     const image = rows[0].split(',');
     expect(image[0]).toBe(join(folder, good));
-    const probabilities = image.slice(4, 4 + bodyClasses.length).map(Number);
-    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-    expect(rows[1]).toBe(`${join(folder, 'zero.png')},0,0,${','.repeat(bodyClasses.length)},,error,empty file`);
+    const probabilities = image.slice(4, 4 + bodyClasses.length);
+    for (const p of probabilities) expect(p).toMatch(/^(0|1|0\.\d{1,4})$/);
+    expect(probabilities.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(rows[1]).toBe(`${join(folder, 'zero.png')},,,${','.repeat(bodyClasses.length)},,error,empty file,,`);
   });
 
   it('adds the heatmap only when asked, on the default (wasm) backend', async () => {

@@ -23,6 +23,11 @@ export interface DicomMeta {
   viewPosition?: string;
   laterality?: string;
   modality?: string;
+  studyDescription?: string;
+  seriesDescription?: string;
+  protocolName?: string;
+  /** StudyDate as written (YYYYMMDD) */
+  studyDate?: string;
   /** row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing), of the decoded pixels */
   pixelSpacing?: [number, number];
   /** which element `pixelSpacing` comes from (Imager Pixel Spacing is at the detector, not the patient) */
@@ -70,6 +75,10 @@ const MAX_BITS_STORED = 16;
 const TAG = {
   sopClass: 'x00080016',
   modality: 'x00080060',
+  studyDate: 'x00080020',
+  studyDescription: 'x00081030',
+  seriesDescription: 'x0008103e',
+  protocolName: 'x00181030',
   studyUid: 'x0020000d',
   seriesUid: 'x0020000e',
   bodyPart: 'x00180015',
@@ -138,6 +147,10 @@ function readMeta(dataSet: DataSet, transferSyntax: string): DicomMeta {
     viewPosition: text(dataSet, TAG.viewPosition),
     laterality: text(dataSet, TAG.laterality) ?? text(dataSet, TAG.imageLaterality),
     modality: text(dataSet, TAG.modality),
+    studyDescription: text(dataSet, TAG.studyDescription),
+    seriesDescription: text(dataSet, TAG.seriesDescription),
+    protocolName: text(dataSet, TAG.protocolName),
+    studyDate: text(dataSet, TAG.studyDate),
     ...spacing(dataSet),
     rescale: rescale(dataSet),
     photometric: text(dataSet, TAG.photometric) ?? '',
