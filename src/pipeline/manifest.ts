@@ -31,6 +31,19 @@ export interface Thresholds {
   high: number;
 }
 
+/** How a part's abnormality calls fared on the labelled test films (manifest `parts`, optional). */
+export interface PartReliability {
+  /** the exporter judges this part's abnormality model weak: every card of the part warns */
+  weak: boolean;
+  /** share of that part's test films called uncertain, 0..1 */
+  uncertainShare: number;
+  /** share of "abnormal" calls that were abnormal on test; null when there was none */
+  abnormalCallsRight: number | null;
+  /** share of "normal" calls that were normal on test; null when there was none */
+  normalCallsRight: number | null;
+  testFilms: number;
+}
+
 export interface Manifest {
   schemaVersion: 2;
   version: string;
@@ -47,6 +60,8 @@ export interface Manifest {
   bodyPart: HeadRef & { supported: string[]; minConfidence: number };
   routing: Record<string, HeadRef & { output: number }>;
   thresholds: Record<string, Thresholds>;
+  /** per part, how it fared on test; empty when the manifest has no `parts` section */
+  parts: Record<string, PartReliability>;
   models: Record<string, ModelSpec>;
   metrics: Record<string, unknown>;
   training: Record<string, unknown>;
@@ -215,6 +230,29 @@ function parseThresholds(value: unknown, field: string): Thresholds {
   return { low, high };
 }
 
+function shareOrNull(value: unknown, field: string): number | null {
+  return value === null ? null : number(value, field, 0, 1);
+}
+
+function parseParts(value: unknown): Record<string, PartReliability> {
+  if (value === undefined) return {};
+  const partsJson = object(value, 'manifest.parts');
+  const parts: Record<string, PartReliability> = {};
+  for (const [part, entry] of Object.entries(partsJson)) {
+    const field = `manifest.parts.${part}`;
+    const p = object(entry, field);
+    if (typeof p.weak !== 'boolean') fail(`${field}.weak`, 'must be true or false');
+    parts[part] = {
+      weak: p.weak,
+      uncertainShare: number(p.uncertainShare, `${field}.uncertainShare`, 0, 1),
+      abnormalCallsRight: shareOrNull(p.abnormalCallsRight, `${field}.abnormalCallsRight`),
+      normalCallsRight: shareOrNull(p.normalCallsRight, `${field}.normalCallsRight`),
+      testFilms: integer(p.testFilms, `${field}.testFilms`, 0),
+    };
+  }
+  return parts;
+}
+
 /** Validates a parsed manifest.json and returns it typed; throws ManifestError naming the bad field. */
 export function parseManifest(json: unknown): Manifest {
   const root = object(json, 'manifest');
@@ -267,6 +305,7 @@ export function parseManifest(json: unknown): Manifest {
     bodyPart,
     routing,
     thresholds,
+    parts: parseParts(root.parts),
     models,
     metrics: root.metrics === undefined ? {} : object(root.metrics, 'manifest.metrics'),
     training: root.training === undefined ? {} : object(root.training, 'manifest.training'),

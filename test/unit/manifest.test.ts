@@ -18,6 +18,8 @@ describe('parseManifest', () => {
     expect(m.thresholds.shoulder).toEqual({ low: 0.25, high: 0.8 });
     expect(bodyPartClasses(m)).toHaveLength(5);
     expect(m.models.radiograph.heads.abnormality.task).toBe('sigmoid');
+    expect(m.parts.elbow).toEqual({ weak: true, uncertainShare: 0.86, abnormalCallsRight: 1, normalCallsRight: null, testFilms: 21 });
+    expect(m.parts.hand.normalCallsRight).toBe(0.93);
   });
 
   it('fills the optional descriptive fields when they are absent', () => {
@@ -26,7 +28,9 @@ describe('parseManifest', () => {
       delete j.licences;
       delete j.limitations;
       delete j.intendedUse;
+      delete j.parts;
     }));
+    expect(m.parts).toEqual({});
     expect(m.metrics).toEqual({});
     expect(m.licences).toEqual([]);
     expect(m.limitations).toEqual([]);
@@ -53,6 +57,10 @@ describe('parseManifest', () => {
     ['repeated class names', (m) => (m.models.radiograph.heads.bodypart.classes = ['elbow', 'hand', 'shoulder', 'hand']), 'manifest.models.radiograph.heads.bodypart.classes must not repeat "hand"'],
     ['an abnormality head with a softmax task', (m) => (m.models.radiograph.heads.abnormality.task = 'softmax'), 'manifest.models.radiograph.heads.abnormality.task must be "sigmoid"'],
     ['a head without output names', (m) => delete m.models.radiograph.heads.bodypart.outputs.cam, 'manifest.models.radiograph.heads.bodypart.outputs.cam must be a non-empty string'],
+    ['a part reliability without its weak flag', (m) => delete m.parts.hand.weak, 'manifest.parts.hand.weak must be true or false'],
+    ['an uncertain share above 1', (m) => (m.parts.elbow.uncertainShare = 86), 'manifest.parts.elbow.uncertainShare must be a number in [0, 1]'],
+    ['a share of right calls that is text', (m) => (m.parts.shoulder.normalCallsRight = '90%'), 'manifest.parts.shoulder.normalCallsRight must be a number in [0, 1]'],
+    ['a fractional count of test films', (m) => (m.parts.hand.testFilms = 8.5), 'manifest.parts.hand.testFilms must be an integer'],
     ['an unknown schema version', (m) => (m.schemaVersion = 1), 'manifest.schemaVersion must be 2 (got 1)'],
   ];
 

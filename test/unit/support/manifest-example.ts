@@ -27,6 +27,11 @@ export function exampleManifestJson(): Record<string, any> {
       hand: { low: 0.2, high: 0.6 },
       shoulder: { low: 0.25, high: 0.8 },
     },
+    parts: {
+      elbow: { weak: true, uncertainShare: 0.86, abnormalCallsRight: 1, normalCallsRight: null, testFilms: 21 },
+      hand: { weak: false, uncertainShare: 0.42, abnormalCallsRight: 0.55, normalCallsRight: 0.93, testFilms: 88 },
+      shoulder: { weak: false, uncertainShare: 0.2, abnormalCallsRight: 0.97, normalCallsRight: 0.9, testFilms: 49 },
+    },
     models: {
       radiograph: {
         path: 'radiograph/model.json',
