@@ -2,9 +2,13 @@
 // body-part (dis)agreement in words. Pure: the patient fields are never read here.
 import type { DicomMeta } from '../pipeline/dicom/index';
 
-/** Views of one DICOM study share its StudyInstanceUID; other images form studies per drop, as before. */
-export function studyKey(meta: Pick<DicomMeta, 'studyInstanceUid'> | undefined, dropId: number): string {
-  return meta?.studyInstanceUid ? `study:${meta.studyInstanceUid}` : `drop:${dropId}`;
+/**
+ * The study a view belongs to unless the user says otherwise: its DICOM study (StudyInstanceUID), else the
+ * folder it was dropped in; else none (images dropped together are not pooled unasked).
+ */
+export function defaultStudyKey(meta: Pick<DicomMeta, 'studyInstanceUid'> | undefined, folder: string | undefined): string | null {
+  if (meta?.studyInstanceUid) return `study:${meta.studyInstanceUid}`;
+  return folder ? `folder:${folder}` : null;
 }
 
 export interface HeaderField {

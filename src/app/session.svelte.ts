@@ -10,18 +10,29 @@ import { groupStudies } from '../pipeline/study';
 import type { ImageResult, StudyResult } from '../pipeline/types';
 import type { AnalyzeReply, BackendChoice, FullSizeDicom, WorkerApi, WorkerEvent } from '../worker/protocol';
 import { connect, WorkerStopped } from '../worker/rpc';
-import { studyKey } from './dicom-header';
+import { defaultStudyKey } from './dicom-header';
+import { duplicateNote, fileDigest, SeenFiles } from './duplicates';
 import { combineFrames } from './frames';
 import { modelsUrl, wasmUrl } from './paths';
-import { loadBackendChoice, saveBackendChoice } from './settings';
+import { loadAnonymise, loadBackendChoice, saveAnonymise, saveBackendChoice } from './settings';
+import { titleCase } from '../ui/format';
 import { loadSiteThresholds, saveSiteThresholds } from './site-store';
 
 export type EntryStatus = 'queued' | 'analysing' | 'done';
 
 export interface Entry {
   id: number;
-  /** files dropped (or picked, or pasted) together share a drop id and may form studies */
+  /** files dropped (or picked, or pasted) together share a drop id */
   dropId: number;
+  /** the folder the file came from, when a folder was dropped or picked: its files form a study */
+  folder?: string;
+  /**
+   * the study the user put this image in: a study key, null for "in no study"; undefined keeps the default
+   * (its DICOM study, or its folder)
+   */
+  study?: string | null;
+  /** SHA-256 of the file's bytes, to recognise the same file dropped again */
+  digest?: string | null;
   /** the file name */
   name: string;
   bytes: number;
@@ -34,9 +45,20 @@ export interface Entry {
 
 /** A study with the cards of its views (for side-by-side display and its report). */
 export interface StudyGroup {
+  /** the study key and body part: unique per group */
   key: string;
+  /** the study key the views share (what `Entry.study` holds) */
+  studyKey: string;
+  /** the name the user gave it, else "<Part> study <n>" */
+  name: string;
   study: StudyResult;
   entries: Entry[];
+}
+
+/** The study an entry belongs to: the user's choice, else its DICOM study or folder; null for none. */
+export function studyKeyOf(entry: Entry): string | null {
+  if (entry.study !== undefined) return entry.study;
+  return defaultStudyKey(entry.reply?.dicom?.meta, entry.folder);
 }
 
 type ModelState =
@@ -64,6 +86,12 @@ export class Session {
   #storedSite: Promise<SiteThresholds | null> | null = null;
   manifestJson = $state.raw<Record<string, unknown> | null>(null);
   entries = $state<Entry[]>([]);
+  /** names the user gave studies, by study key */
+  studyNames = $state<Record<string, string>>({});
+  /** things the user should know about what was dropped (repeats left out), newest last */
+  notes = $state<string[]>([]);
+  /** exports say "Image 1, 2, 3" instead of file names (on by default) */
+  anonymise = $state(loadAnonymise());
   /** files finished since the queue was last empty */
   #finishedInBatch = $state(0);
   /** progress of the current batch: i of n */
@@ -77,28 +105,48 @@ export class Session {
   #ready: Promise<WorkerApi> | null = null;
   #nextId = 0;
   #nextDrop = 0;
+  #nextStudy = 0;
   #draining = false;
+  #seen = new SeenFiles();
 
-  /** Views of one DICOM study (StudyInstanceUID), else images dropped together, per body part; 2 views or more. */
+  /**
+   * Views of one DICOM study (StudyInstanceUID), of one dropped folder, or that the user put in one study, per
+   * body part; 2 views or more. Other images are never pooled on their own.
+   */
   studyGroups: StudyGroup[] = $derived.by(() => {
     if (!this.manifest) return [];
     const entryOf = new Map<ImageResult, Entry>();
     const keyOf = new Map<ImageResult, string>();
     for (const entry of this.entries) {
-      if (!entry.reply) continue;
+      const key = studyKeyOf(entry);
+      if (!entry.reply || key === null) continue;
       entryOf.set(entry.reply.result, entry);
-      keyOf.set(entry.reply.result, studyKey(entry.reply.dicom?.meta, entry.dropId));
+      keyOf.set(entry.reply.result, key);
     }
     const results = [...entryOf.keys()];
     const groups: StudyGroup[] = [];
     for (const key of new Set(keyOf.values())) {
       const members = results.filter((r) => keyOf.get(r) === key);
-      for (const study of groupStudies(members, this.manifest)) {
-        const entries = members.filter((r) => r.bodyPart === study.bodyPart && study.files.includes(r.file)).map((r) => entryOf.get(r)!);
-        groups.push({ key: `${key}:${study.bodyPart}`, study, entries });
+      const parts = new Set(members.flatMap((r) => (r.bodyPart && r.abnormalProbability !== null ? [r.bodyPart] : [])));
+      for (const part of parts) {
+        const views = members.filter((r) => r.bodyPart === part);
+        const [study] = groupStudies(views, this.manifest);
+        if (!study || views.length < 2) continue;
+        const entries = views.map((r) => entryOf.get(r)!);
+        const name = this.studyNames[key] ?? `${titleCase(part)} study ${groups.length + 1}`;
+        groups.push({ key: `${key}:${part}`, studyKey: key, name, study, entries });
       }
     }
-    return groups.filter((g) => g.study.files.length > 1);
+    return groups;
+  });
+
+  /** Every study key in use (a study of one view included), to offer when placing an image. */
+  studyChoices: { key: string; name: string }[] = $derived.by(() => {
+    const keys = [...new Set(this.entries.flatMap((entry) => {
+      const key = studyKeyOf(entry);
+      return key === null ? [] : [key];
+    }))];
+    return keys.map((key, i) => ({ key, name: this.studyNames[key] ?? this.studyGroups.find((g) => g.studyKey === key)?.name ?? `Study ${i + 1}` }));
   });
 
   studies: StudyResult[] = $derived(this.studyGroups.map((g) => g.study));
@@ -180,13 +228,18 @@ export class Session {
     this.reanalyse();
   }
 
-  /** Queues files dropped together; they are analysed one at a time, each result shown when ready. */
-  add(files: Iterable<File>): void {
+  /**
+   * Queues files dropped together; they are analysed one at a time, each result shown when ready. `folders`
+   * gives the folder of files that came from a dropped or picked folder.
+   */
+  add(files: Iterable<File>, folders: ReadonlyMap<File, string> = new Map()): void {
     const dropId = this.#nextDrop++;
     const added: { entry: Entry; file: File }[] = [];
     for (const file of files) {
       const name = file.name || 'pasted image';
       const entry: Entry = { id: this.#nextId++, dropId, name, bytes: file.size, status: 'queued', reply: null };
+      const folder = folders.get(file);
+      if (folder !== undefined) entry.folder = folder;
       added.push({ entry, file });
     }
     if (added.length === 0) return;
@@ -196,13 +249,50 @@ export class Session {
   }
 
   remove(id: number): void {
+    const removed = this.entries.find((entry) => entry.id === id);
     this.entries = this.entries.filter((entry) => entry.id !== id);
     this.#files.delete(id);
+    // removed, the file may come back
+    this.#seen.forget(removed?.digest);
   }
 
   clear(): void {
+    for (const entry of this.entries) if (entry.status === 'done') this.#seen.forget(entry.digest);
     this.entries = this.entries.filter((entry) => entry.status !== 'done');
     for (const id of [...this.#files.keys()]) if (!this.entries.some((e) => e.id === id)) this.#files.delete(id);
+    this.notes = [];
+  }
+
+  dismissNotes(): void {
+    this.notes = [];
+  }
+
+  setAnonymise(on: boolean): void {
+    this.anonymise = on;
+    saveAnonymise(on);
+  }
+
+  /** Puts an image in a study: a key, null for none, 'new' for a new study. */
+  placeInStudy(id: number, study: string | null | 'new'): void {
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry) entry.study = study === 'new' ? `user:${this.#nextStudy++}` : study;
+  }
+
+  renameStudy(key: string, name: string): void {
+    const trimmed = name.trim();
+    if (trimmed) this.studyNames[key] = trimmed;
+    else delete this.studyNames[key];
+  }
+
+  /** Splits a study: its images belong to no study any more. */
+  splitStudy(key: string): void {
+    for (const entry of this.entries) if (studyKeyOf(entry) === key) entry.study = null;
+  }
+
+  /** Moves every image of study `from` into study `into`. */
+  mergeStudies(from: string, into: string): void {
+    if (from === into) return;
+    for (const entry of this.entries) if (studyKeyOf(entry) === from) entry.study = into;
   }
 
   /** Runs every kept file again (after a backend change), keeping the drop groups. */
@@ -242,6 +332,16 @@ export class Session {
         }
         const file = this.#files.get(entry.id);
         entry.status = 'analysing';
+        if (file && entry.digest === undefined) {
+          entry.digest = await fileDigest(await file.arrayBuffer()).catch(() => null);
+          const earlier = this.#seen.see(entry.digest, entry.name);
+          if (earlier !== null) {
+            this.notes = [...this.notes, duplicateNote(entry.name, earlier)];
+            this.entries = this.entries.filter((e) => e.id !== entry.id);
+            this.#files.delete(entry.id);
+            continue;
+          }
+        }
         const replies = await this.#analyse(file, entry.name);
         if (entry.status !== 'analysing') continue; // re-queued meanwhile (backend switch)
         if (replies === null) {

@@ -1,9 +1,11 @@
-// The two things this app remembers between visits, both in localStorage: the backend the user chose and
-// that the "not a medical device" notice was acknowledged. Images and results are never stored.
+// The few things this app remembers between visits, in localStorage: the backend the user chose, whether
+// exports anonymise file names, and that the "not a medical device" notice was acknowledged. Images and
+// results are never stored.
 import type { BackendChoice } from '../worker/protocol';
 
 const BACKEND_KEY = 'bonelens.backend';
 const NOTICE_KEY = 'bonelens.notice-acknowledged';
+const ANONYMISE_KEY = 'bonelens.anonymise-exports';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgl', 'wasm', 'cpu'];
 
 function read(key: string): string | null {
@@ -37,4 +39,13 @@ export function noticeAcknowledged(): boolean {
 
 export function acknowledgeNotice(): void {
   write(NOTICE_KEY, 'yes');
+}
+
+/** Exports anonymise file names unless the user turned it off. */
+export function loadAnonymise(): boolean {
+  return read(ANONYMISE_KEY) !== 'no';
+}
+
+export function saveAnonymise(on: boolean): void {
+  write(ANONYMISE_KEY, on ? 'yes' : 'no');
 }

@@ -3,7 +3,7 @@ import { headOf, type HeadRef, type Manifest } from './manifest';
 import type { GrayImage, ImageResult } from './types';
 import { letterboxArea, normalize } from './preprocess';
 import { decideAbnormality, decideBodyPart, sigmoid, softmax } from './decision';
-import { buildHeatmap } from './heatmap';
+import { buildHeatmap, contentMask } from './heatmap';
 import { headerScope, withArticle, type ScopeHeader } from './scope';
 
 /** What one head of a graph returns for one image: logits [K] and cam [camSize, camSize, K]. */
@@ -109,7 +109,10 @@ export async function analyzeImage(image: GrayImage, file: string, models: Loade
     abnormalProbability,
     error: null,
     reason: contradicted ? `the header says ${scope.region}, the model sees ${withArticle(call.part)}: check which body part this film shows` : null,
-    heatmap: buildHeatmap(stage2.cam, camSizeOf(route), headOf(manifest, route).classes.length, route.output, box),
+    heatmap: buildHeatmap(
+      stage2.cam, camSizeOf(route), headOf(manifest, route).classes.length, route.output, box,
+      contentMask(pixels, manifest.input.size, camSizeOf(route)),
+    ),
     ...decideAbnormality(abnormalProbability, call.part, manifest),
     // the header names another supported part: no normal/abnormal call, whatever the score
     ...(contradicted ? { decision: 'uncertain' as const } : {}),

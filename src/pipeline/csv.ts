@@ -88,7 +88,7 @@ export function exportCsv(
   const imageRows = images.map(({ name, study, result }) =>
     line(['image', name, study, ...imageFields(result, classes), ...thresholds(result.bodyPart), manifest.version, time]),
   );
-  const blankImageFields = imageColumns(classes).map(() => null);
+  const blankImageFields: unknown[] = imageColumns(classes).map(() => null);
   const studyRows = studies.map((study) => {
     const fields = [...blankImageFields];
     const columns = imageColumns(classes);

@@ -26,6 +26,20 @@ export type BodyPartCall =
   | { accepted: true; part: string; classIndex: number; probability: number }
   | { accepted: false; part: string; classIndex: number; probability: number; reason: string };
 
+/** Body-part classes that are not a part, in plain words; other classes read as themselves. */
+const PLAIN_CLASS_NAMES: Record<string, string> = { other_xray: 'another body part', not_xray: 'not a radiograph' };
+
+/** "other_xray" -> "another body part", "not_xray" -> "not a radiograph", "elbow" -> "elbow". */
+export function plainClassName(name: string): string {
+  return PLAIN_CLASS_NAMES[name] ?? name.replace(/_/g, ' ');
+}
+
+function looksLike(part: string): string {
+  if (part === 'not_xray') return 'it does not look like a radiograph at all';
+  if (part === 'other_xray') return 'it looks like a film of another body part';
+  return `it looks like a ${plainClassName(part)} film`;
+}
+
 /** Stage 1: accepted only when the argmax class is supported and its probability reaches minConfidence. */
 export function decideBodyPart(probabilities: readonly number[], classes: readonly string[], rule: Manifest['bodyPart']): BodyPartCall {
   const classIndex = argmax(probabilities);
@@ -35,13 +49,13 @@ export function decideBodyPart(probabilities: readonly number[], classes: readon
   if (!rule.supported.includes(part)) {
     return {
       accepted: false, part, classIndex, probability,
-      reason: `not a supported radiograph (looks like ${part.replace(/_/g, ' ')}, ${percent(probability)}; supported: ${rule.supported.join(', ')})`,
+      reason: `not a supported radiograph: ${looksLike(part)} (supported: ${rule.supported.join(', ')})`,
     };
   }
   if (probability < rule.minConfidence) {
     return {
       accepted: false, part, classIndex, probability,
-      reason: `body part unclear (${part} at ${percent(probability)}, below the ${percent(rule.minConfidence)} needed)`,
+      reason: `body part unclear (${plainClassName(part)} at ${percent(probability)}, below the ${percent(rule.minConfidence)} needed)`,
     };
   }
   return { accepted: true, part, classIndex, probability };

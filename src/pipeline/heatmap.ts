@@ -28,6 +28,49 @@ export function minMaxNormalize(values: Float32Array): Float32Array {
   return out;
 }
 
-export function buildHeatmap(cam: Float32Array, camSize: number, channels: number, channel: number, box: Heatmap['box']): Heatmap {
-  return { size: camSize, values: minMaxNormalize(camChannel(cam, camSize, channels, channel)), box };
+/** Gray-level spread below which a cell is flat: padding, a black border or a collimation shutter, not anatomy. */
+export const FLAT_CELL_SPREAD = 6;
+
+/**
+ * Per cell of a camSize grid laid over the square model input: 1 when its pixels vary (film content), 0 when
+ * they are flat (standard deviation below FLAT_CELL_SPREAD gray levels).
+ */
+export function contentMask(pixels: Uint8Array, side: number, camSize: number): Float32Array {
+  const mask = new Float32Array(camSize * camSize);
+  for (let cy = 0; cy < camSize; cy++) {
+    const y0 = Math.floor((cy * side) / camSize);
+    const y1 = Math.floor(((cy + 1) * side) / camSize);
+    for (let cx = 0; cx < camSize; cx++) {
+      const x0 = Math.floor((cx * side) / camSize);
+      const x1 = Math.floor(((cx + 1) * side) / camSize);
+      let sum = 0;
+      let squares = 0;
+      let n = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const v = pixels[y * side + x];
+          sum += v;
+          squares += v * v;
+          n++;
+        }
+      }
+      const mean = n ? sum / n : 0;
+      const spread = n ? Math.sqrt(Math.max(0, squares / n - mean * mean)) : 0;
+      mask[cy * camSize + cx] = spread >= FLAT_CELL_SPREAD ? 1 : 0;
+    }
+  }
+  return mask;
+}
+
+export function buildHeatmap(
+  cam: Float32Array,
+  camSize: number,
+  channels: number,
+  channel: number,
+  box: Heatmap['box'],
+  content?: Float32Array,
+): Heatmap {
+  const heatmap: Heatmap = { size: camSize, values: minMaxNormalize(camChannel(cam, camSize, channels, channel)), box };
+  if (content) heatmap.content = content;
+  return heatmap;
 }

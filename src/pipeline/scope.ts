@@ -40,10 +40,13 @@ const NON_PROJECTION: Record<string, string> = {
   BMD: 'a bone density scan',
 };
 
-/** Words (upper case, singular and plural) that name a supported part, by manifest part name. */
+/**
+ * Words (upper case, singular and plural) that name a supported part, by manifest part name. Fingers alone are
+ * not a hand film: the model card lists them among the regions it rejects.
+ */
 const SUPPORTED_WORDS: Record<string, readonly string[]> = {
   elbow: ['ELBOW', 'ELBOWS', 'OLECRANON'],
-  hand: ['HAND', 'HANDS', 'FINGER', 'FINGERS', 'THUMB', 'THUMBS', 'METACARPAL', 'METACARPALS', 'PHALANX', 'PHALANGES'],
+  hand: ['HAND', 'HANDS', 'METACARPAL', 'METACARPALS'],
   shoulder: ['SHOULDER', 'SHOULDERS', 'GLENOHUMERAL'],
 };
 
@@ -54,7 +57,7 @@ const OTHER_REGIONS = [
   'KNEE', 'KNEES', 'PATELLA', 'TIBIA', 'TIBIAL', 'FIBULA', 'LEG', 'LEGS', 'ANKLE', 'ANKLES', 'FOOT', 'FEET', 'TOE', 'TOES',
   'CALCANEUS', 'HEEL', 'SPINE', 'CSPINE', 'TSPINE', 'LSPINE', 'LSSPINE', 'SSPINE', 'VERTEBRA', 'VERTEBRAE', 'LUMBAR',
   'SKULL', 'BRAIN', 'SINUS', 'SINUSES', 'MANDIBLE', 'JAW', 'FACE', 'FACIAL', 'ORBIT', 'ORBITS', 'DENTAL', 'TEETH',
-  'WRIST', 'WRISTS', 'FOREARM', 'WHOLEBODY',
+  'WRIST', 'WRISTS', 'FOREARM', 'FINGER', 'FINGERS', 'THUMB', 'THUMBS', 'WHOLEBODY',
 ];
 
 /** Only trusted in BodyPartExamined: in a description "radial head" or "surgical neck" are elbow and shoulder words. */

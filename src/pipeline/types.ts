@@ -18,6 +18,11 @@ export interface Heatmap {
   values: Float32Array;
   /** the image's area inside the square model input, as fractions of the side (letterbox rect) */
   box: { x: number; y: number; width: number; height: number };
+  /**
+   * size*size values in [0, 1]: 1 where the cell shows film content, 0 where it is flat (letterbox padding, a
+   * black border, collimation shutters); the heatmap is drawn only over content
+   */
+  content?: Float32Array;
 }
 
 export interface ImageResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideBodyPart, sigmoid, softmax, tierOf } from '../../src/pipeline/decision';
+import { decideBodyPart, plainClassName, sigmoid, softmax, tierOf } from '../../src/pipeline/decision';
 import { bodyPartClasses, parseManifest } from '../../src/pipeline/manifest';
 import { exampleManifestJson } from './support/manifest-example';
 
@@ -47,8 +47,15 @@ describe('stage 1: body-part acceptance', () => {
     for (const other of classes.filter((c) => !rule.supported.includes(c))) {
       const call = decideBodyPart(probabilitiesFavouring(other, 0.99), classes, rule);
       expect(call.accepted).toBe(false);
-      if (!call.accepted) expect(call.reason).toContain(other.replace(/_/g, ' '));
+      if (!call.accepted) expect(call.reason).toMatch(/^not a supported radiograph: it (looks like a film of another body part|does not look like a radiograph at all)/);
     }
+  });
+
+  it('names the classes that are not a body part in plain words', () => {
+    expect(plainClassName('other_xray')).toBe('another body part');
+    expect(plainClassName('not_xray')).toBe('not a radiograph');
+    const call = decideBodyPart(probabilitiesFavouring('not_xray', 0.997), classes, rule);
+    expect(!call.accepted && call.reason).toBe('not a supported radiograph: it does not look like a radiograph at all (supported: elbow, hand, shoulder)');
   });
 });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatmap, camChannel, minMaxNormalize } from '../../src/pipeline/heatmap';
+import { buildHeatmap, camChannel, contentMask, minMaxNormalize } from '../../src/pipeline/heatmap';
+import { letterboxArea } from '../../src/pipeline/preprocess';
+import { decodeImageBytes } from '../../src/decode/node';
+import { fixtureBytes } from './support/models';
 
 describe('heatmap from the class-activation map', () => {
   // a 2x2 cam with 3 channels; channel c at cell i holds 10 * c + i
@@ -28,3 +31,25 @@ describe('heatmap from the class-activation map', () => {
     expect(Array.from(heatmap.values)).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => Math.fround(v)));
   });
 });
+
+describe('content mask', () => {
+  it('marks flat cells (padding, black border, shutters) 0 and textured cells 1', () => {
+    const side = 4;
+    // left half flat black, right half a checkerboard of 0 and 200
+    const pixels = Uint8Array.from({ length: side * side }, (_, i) => (i % side < 2 ? 0 : ((i + Math.floor(i / side)) % 2) * 200));
+    expect(Array.from(contentMask(pixels, side, 2))).toEqual([0, 1, 0, 1]);
+  });
+
+  it('leaves the letterbox padding of a real radiograph out and keeps the film', async () => {
+    const image = (await decodeImageBytes(fixtureBytes('leg_fracatlas_IMG0002588.jpg'))).frames[0];
+    const { pixels, box } = letterboxArea(image, 160, 0);
+    const mask = contentMask(pixels, 160, 10);
+    // a narrow portrait film: the two outer columns of cells on each side are padding only
+    expect(box.x).toBeGreaterThan(0.2);
+    for (let row = 0; row < 10; row++) {
+      for (const column of [0, 1, 8, 9]) expect(mask[row * 10 + column]).toBe(0);
+    }
+    expect(mask.reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
+  });
+});
+

@@ -54,7 +54,9 @@ describe('headerScope', () => {
 
   it('names the supported part a header gives, synonyms included, before other regions in the descriptions', () => {
     expect(headerScope({ modality: 'CR', bodyPartExamined: 'ELBOW' }, SUPPORTED)).toEqual({ kind: 'supported', part: 'elbow', region: 'ELBOW' });
-    expect(headerScope({ bodyPartExamined: 'FINGER' }, SUPPORTED)).toMatchObject({ kind: 'supported', part: 'hand' });
+    expect(headerScope({ bodyPartExamined: 'METACARPAL' }, SUPPORTED)).toMatchObject({ kind: 'supported', part: 'hand' });
+    // fingers alone are among the regions the model card says it rejects
+    expect(headerScope({ bodyPartExamined: 'FINGER' }, SUPPORTED)).toMatchObject({ kind: 'outside', region: 'FINGER' });
     expect(headerScope({ studyDescription: 'XR SHOULDER 2 VIEWS LEFT' }, SUPPORTED)).toMatchObject({ kind: 'supported', part: 'shoulder' });
     expect(headerScope({ studyDescription: 'Hand and wrist' }, SUPPORTED)).toMatchObject({ kind: 'supported', part: 'hand' });
   });

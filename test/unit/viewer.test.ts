@@ -1,7 +1,7 @@
 // The DICOM viewer's pure parts: live window/level through a lookup table, presets, the scale bar.
 import { describe, expect, it } from 'vitest';
 import { applyWindow } from '../../src/pipeline/dicom/pixels';
-import { bodyPartAgreement, headerFields, studyKey } from '../../src/app/dicom-header';
+import { bodyPartAgreement, defaultStudyKey, headerFields } from '../../src/app/dicom-header';
 import { scaleBar } from '../../src/ui/scale-bar';
 import { binValues, percentile, renderWindow, windowBetween, windowPresets } from '../../src/ui/windowing';
 
@@ -93,11 +93,14 @@ describe('scale bar', () => {
 describe('DICOM header next to the model', () => {
   const supported = ['elbow', 'hand', 'shoulder'];
 
-  it('groups views by StudyInstanceUID, else by drop', () => {
-    expect(studyKey({ studyInstanceUid: '1.2.3' }, 1)).toBe(studyKey({ studyInstanceUid: '1.2.3' }, 2));
-    expect(studyKey({ studyInstanceUid: '1.2.3' }, 1)).not.toBe(studyKey({ studyInstanceUid: '1.2.4' }, 1));
-    expect(studyKey(undefined, 1)).toBe(studyKey({}, 1));
-    expect(studyKey(undefined, 1)).not.toBe(studyKey(undefined, 2));
+  it('groups views by StudyInstanceUID, else by dropped folder, else not at all', () => {
+    expect(defaultStudyKey({ studyInstanceUid: '1.2.3' }, 'a')).toBe(defaultStudyKey({ studyInstanceUid: '1.2.3' }, 'b'));
+    expect(defaultStudyKey({ studyInstanceUid: '1.2.3' }, undefined)).not.toBe(defaultStudyKey({ studyInstanceUid: '1.2.4' }, undefined));
+    expect(defaultStudyKey(undefined, 'elbow-2026')).toBe(defaultStudyKey({}, 'elbow-2026'));
+    expect(defaultStudyKey(undefined, 'a')).not.toBe(defaultStudyKey(undefined, 'b'));
+    // images dropped together are not pooled unasked
+    expect(defaultStudyKey(undefined, undefined)).toBeNull();
+    expect(defaultStudyKey({}, undefined)).toBeNull();
   });
 
   it('lists body part, view and laterality in words', () => {
