@@ -1,5 +1,6 @@
 // The app shell, with or without models: the first-use notice, the security policy, no third parties.
 import { expect, test } from '@playwright/test';
+import { openSettings } from './helpers';
 
 test('the "not a medical device" notice is shown on first use, and only until acknowledged', async ({ page }) => {
   await page.goto('/');
@@ -51,9 +52,12 @@ test('the app is installable: a web manifest with icons, and a service worker', 
   expect(new URL(scope).pathname).toBe('/');
 });
 
-test('the backend choice is remembered between visits', async ({ page }) => {
+test('the backend choice, in the settings and not on the first screen, is remembered between visits', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('bonelens.notice-acknowledged', 'yes'));
   await page.goto('/');
+  await expect(page.getByTestId('backend-select')).toBeHidden();
+  await expect(page.getByText('Compute backend')).toBeHidden();
+  await openSettings(page);
   await page.getByTestId('backend-select').selectOption('cpu');
   await page.reload();
   await expect(page.getByTestId('backend-select')).toHaveValue('cpu');

@@ -3,7 +3,7 @@
 // analysis worker); without the headers the app falls back to single-threaded WASM SIMD, and its service
 // worker adds them to the next load. Either way nothing is requested from another origin.
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels, waitForModels, wasmLabel } from './helpers';
+import { FIXTURES, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, openSettings, requireModels, waitForModels, wasmLabel } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -67,6 +67,7 @@ test('with 2 threads the threaded SIMD build runs and agrees with the CPU backen
   await expect(page.getByTestId('active-backend')).toHaveText('running on WASM SIMD + 2 threads');
   const threaded = await analyseOne(page);
 
+  await openSettings(page);
   await page.getByTestId('backend-select').selectOption('cpu');
   await expect(page.getByTestId('active-backend')).toHaveText('running on CPU');
   await decisions(page, 1);

@@ -122,7 +122,7 @@ test('the study panel shows both views side by side, and its exports carry resul
   const manifest = JSON.parse(await readFile(MODELS_MANIFEST, 'utf8')) as { version: string };
   const study = page.getByTestId('study-panel').getByTestId('study');
   await expect(study).toHaveCount(1); // one StudyInstanceUID: one study, although the model may call each view differently
-  await expect(study).toContainText('2 images');
+  await expect(study).toContainText('2 views');
   await expect(study.getByTestId('study-views').locator('canvas')).toHaveCount(VIEWS.length);
   // the header's body part next to the model's call for the study, a mismatch said in words
   await expect(study.getByTestId('study-agreement')).toContainText(/The header (says HAND|and the model agree: hand)/);
@@ -132,8 +132,11 @@ test('the study panel shows both views side by side, and its exports carry resul
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   const csv = await readFile((await csvDownload.path())!, 'utf8');
   const [header, ...rows] = csv.trim().split('\n');
-  expect(header).toMatch(/^file,width,height,bodyPart,(p_\w+,)+abnormalProbability,decision,error$/);
-  expect(rows.map((row) => row.split(',')[0]).sort()).toEqual([...VIEWS].sort());
+  expect(header).toMatch(/^row,file,study,width,height,bodyPart,(p_\w+,)+abnormalProbability,decision,error,headerBodyPart,reason,thresholdLow,thresholdHigh,modelVersion,exportedAt$/);
+  // anonymised by default: an image row per view, then the study's row naming them
+  expect(rows.map((row) => row.split(',').slice(0, 3).join(','))).toEqual(['image,Image 1,Study 1', 'image,Image 2,Study 1', 'study,Image 1; Image 2,Study 1']);
+  for (const row of rows) expect(row).toContain(`,${manifest.version},`);
+  for (const name of VIEWS) expect(csv).not.toContain(name);
   expect(csv).not.toContain(PATIENT.name);
   expect(csv).not.toContain(PATIENT.id);
 
@@ -142,7 +145,7 @@ test('the study panel shows both views side by side, and its exports carry resul
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   expect(png.toString('latin1')).not.toContain(PATIENT.name);
   expect(png.toString('latin1')).not.toContain(PATIENT.id);
-  expect(pngDownload.suggestedFilename()).toMatch(/^bonelens-\w+-study-1\.png$/);
+  expect(pngDownload.suggestedFilename()).toBe('bonelens-report-study-1.png');
 
   await study.getByTestId('report-print').click();
   await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
@@ -151,9 +154,12 @@ test('the study panel shows both views side by side, and its exports carry resul
   await expect(printed).toBeVisible();
   await expect(page.getByTestId('study-panel')).toBeHidden();
   await expect(printed).toContainText('Not a medical device. Not for clinical use.');
-  await expect(printed).toContainText(`Models ${manifest.version}`);
-  for (const name of VIEWS) await expect(printed).toContainText(name);
-  await expect(printed.locator('img')).toHaveCount(VIEWS.length);
+  await expect(printed).toContainText(`Model version ${manifest.version}`);
+  for (const name of ['Image 1', 'Image 2']) await expect(printed).toContainText(name);
+  for (const name of VIEWS) await expect(printed).not.toContainText(name);
+  await expect(printed).toContainText("Reader's own impression:");
+  // each analysed view twice: the clean film, and beside it where the model looked
+  await expect(printed.locator('img')).toHaveCount(2 * VIEWS.length);
   await expect(printed).not.toContainText(PATIENT.name);
   await expect(printed).not.toContainText(PATIENT.id);
   await page.screenshot({ path: test.info().outputPath('print.png'), fullPage: true });

@@ -13,6 +13,7 @@ export const MODELS_MANIFEST = repoPath('public/models/manifest.json');
 /** Real images (see the SOURCES.md next to each): radiographs of supported and unsupported parts, a photo. */
 export const FIXTURES = {
   elbow: repoPath('test/fixtures/images/elbow_fracatlas_IMG0002519.jpg'),
+  elbowSecondFilm: repoPath('test/fixtures/images/test-split/elbow_fracatlas_IMG0001062.jpg'),
   hand: repoPath('test/fixtures/images/hand_fracatlas_IMG0002940.jpg'),
   shoulder: repoPath('test/fixtures/images/shoulder_implant_Zimmer.1.jpg'),
   colourPhoto: repoPath('test/fixtures/images/notxray_skimage_chelsea.jpg'),
@@ -43,6 +44,12 @@ export async function openApp(page: Page): Promise<void> {
 
 export async function waitForModels(page: Page): Promise<void> {
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-phase', 'ready');
+}
+
+/** Opens the settings panel (backend choice, anonymising), where it is folded away by default. */
+export async function openSettings(page: Page): Promise<void> {
+  const settings = page.getByTestId('settings');
+  if ((await settings.getAttribute('open')) === null) await settings.locator('summary').click();
 }
 
 export async function dropFiles(page: Page, files: DroppedFile[]): Promise<void> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { isSoftwareRenderer } from '../src/models/webgl-renderer';
-import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, requireModels, wasmLabel } from './helpers';
+import { FIXTURES, MODELS_MANIFEST, cardFor, cardProbability, decisions, dropFiles, fixtureFile, openApp, openSettings, requireModels, wasmLabel } from './helpers';
 
 test.beforeEach(requireModels);
 
@@ -12,7 +12,7 @@ const RADIOGRAPHS = [
   { path: FIXTURES.shoulder, part: 'Shoulder' },
 ] as const;
 
-test('each radiograph gets its body part, an abnormality probability, charts and a heatmap', async ({ page }) => {
+test('each radiograph gets its body part, a whole-percent score on a chart with its thresholds, and a heatmap only when asked', async ({ page }) => {
   await openApp(page);
   const files = await Promise.all(RADIOGRAPHS.map(({ path }) => fixtureFile(path)));
   await dropFiles(page, files);
@@ -21,20 +21,41 @@ test('each radiograph gets its body part, an abnormality probability, charts and
   for (const [i, { part }] of RADIOGRAPHS.entries()) {
     const card = cardFor(page, files[i]!.name);
     await expect(card).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);
-    await expect(card.getByTestId('body-part')).toContainText(new RegExp(`Body part: ${part} \\(\\d+\\.\\d%\\)`));
-    await expect(card.getByTestId('abnormal-probability')).toHaveText(/abnormality probability \d+\.\d%/);
+    await expect(card.getByTestId('body-part')).toHaveText(`Body part: ${part}`);
+    // one number per idea, as a whole percent (or "under 1%" / "over 99%")
+    await expect(card.getByTestId('abnormal-probability')).toHaveText(/^: abnormality score (\d{1,2}%|under 1%|over 99%)$/);
     // the decision is written out, not only coloured
     await expect(card.getByTestId('decision')).toContainText(/Likely normal|Uncertain|Possibly abnormal/);
-    await expect(card.getByRole('img', { name: /^Abnormal vs normal: Abnormal \d/ })).toBeVisible();
-    await expect(card.getByRole('img', { name: /^Body part \(stage 1\): / })).toBeVisible();
-    await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+    // the thresholds are drawn on the chart and named in its accessible description
+    await expect(card.getByRole('img', { name: /^Abnormality score and the lines for \w+ films: Abnormality score .*; normal below \d+% at \d+%; abnormal from \d+% at \d+%$/ })).toBeVisible();
+    // the body-part scores are folded away, with plain class names
+    await expect(card.getByRole('img', { name: /^Which body part the model sees: / })).toBeHidden();
+    await card.getByText('Body part scores').click();
+    await expect(card.getByRole('img', { name: /Another body part .*Not a radiograph/ })).toBeVisible();
 
-    // the heatmap toggles off and on
-    await card.getByRole('checkbox', { name: 'Heatmap' }).uncheck();
+    // the heatmap is off until asked for, with its legend and caption on the card
     await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
+    await expect(card.getByTestId('heatmap-legend')).toContainText('where the model looked, not a finding');
     await card.getByRole('checkbox', { name: 'Heatmap' }).check();
     await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+    await card.getByRole('checkbox', { name: 'Heatmap' }).uncheck();
+    await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
   }
+});
+
+test('a rejected photo has no heatmap, no chart and no score: only why in words', async ({ page }) => {
+  await openApp(page);
+  const photo = await fixtureFile(FIXTURES.colourPhoto);
+  await dropFiles(page, [photo]);
+  await decisions(page, 1);
+  const card = cardFor(page, photo.name);
+  await expect(card).toHaveAttribute('data-decision', 'unsupported');
+  await expect(card.getByTestId('decision-why')).toHaveText(/^Not a supported radiograph: it does not look like a radiograph at all/);
+  await expect(card.getByRole('checkbox', { name: 'Heatmap' })).toHaveCount(0);
+  await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
+  await expect(card.getByTestId('heatmap-legend')).toHaveCount(0);
+  await expect(card.getByTestId('chart')).toHaveCount(0);
+  await expect(card).not.toContainText('%');
 });
 
 test('the image view zooms and pans from the keyboard and the buttons', async ({ page }) => {
@@ -62,16 +83,31 @@ test('the image view zooms and pans from the keyboard and the buttons', async ({
   await expect(zoom).toHaveText('100%');
 });
 
-test('images of one body part dropped together form a study, shown apart from the images', async ({ page }) => {
+test('images dropped together form a study only when the user says so; a repeated file is left out with a note', async ({ page }) => {
   await openApp(page);
-  const files = [await fixtureFile(FIXTURES.elbow), await fixtureFile(FIXTURES.elbow)];
-  files[1] = { ...files[1]!, name: 'elbow-second-view.jpg' };
-  await dropFiles(page, files);
+  const first = await fixtureFile(FIXTURES.elbow);
+  const second = await fixtureFile(FIXTURES.elbowSecondFilm);
+  const repeat = { ...first, name: 'same-elbow-again.jpg' };
+  await dropFiles(page, [first, second, repeat]);
   await decisions(page, 2);
+  await expect(page.getByTestId('drop-notes')).toContainText(`same-elbow-again.jpg was left out: it is the same file as ${first.name}`);
+  await expect(page.getByTestId('study-panel')).toHaveCount(0);
+
+  // confirm: both into one new study
+  await cardFor(page, first.name).getByTestId('study-select').selectOption('new');
+  const studyKey = await cardFor(page, first.name).getByTestId('study-select').inputValue();
+  await cardFor(page, second.name).getByTestId('study-select').selectOption(studyKey);
   const study = page.getByTestId('study-panel').getByTestId('study');
   await expect(study).toHaveCount(1);
-  await expect(study).toContainText(/Elbow study: (Likely normal|Uncertain|Possibly abnormal), abnormality probability \d+\.\d%/);
-  await expect(study).toContainText('2 images');
+  await expect(study).toContainText(/Elbow study 1: (Likely normal|Uncertain|Possibly abnormal), abnormality score (\d{1,2}%|under 1%|over 99%)/);
+  await expect(study).toContainText('2 views');
+
+  // name it, then split it again
+  await study.getByTestId('study-name').fill('Left elbow, March');
+  await study.getByTestId('study-name').press('Enter');
+  await expect(study).toContainText('Left elbow, March: ');
+  await study.getByTestId('study-split').click();
+  await expect(page.getByTestId('study-panel')).toHaveCount(0);
 });
 
 /** The page's WebGL renderer, read as src/models/webgl-renderer.ts reads it; null without WebGL. */
@@ -108,6 +144,7 @@ test('every backend, WebGL forced included, gives the decisions of the automatic
   // without any WebGL a forced 'webgl' falls back to WASM, which is compared anyway
   const backends = (await pageWebglRenderer(page)) === null ? (['wasm', 'cpu'] as const) : (['webgl', 'wasm', 'cpu'] as const);
 
+  await openSettings(page);
   for (const backend of backends) {
     await page.getByTestId('backend-select').selectOption(backend);
     // an explicit choice is never second-guessed: forced WebGL runs even on a software rasteriser
@@ -155,20 +192,27 @@ test('the mouse wheel zooms the image view without scrolling the page', async ({
   expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
 });
 
-test('the model card shows what the shipped manifest says: version, limitations, metrics, licences', async ({ page }) => {
+test('the model card leads with what a reader needs per body part; the full figures are folded, readable and without paths', async ({ page }) => {
   const manifest = JSON.parse(await readFile(MODELS_MANIFEST, 'utf8'));
   await openApp(page);
   await page.getByText('About the models (model card)').click();
   const card = page.getByTestId('model-card');
   await expect(card).toContainText(`Version ${manifest.version}`);
-  for (const heading of ['Intended use', 'Limitations', 'Metrics', 'Training', 'Licences']) {
+  const parts = card.getByTestId('model-card-parts');
+  for (const part of manifest.bodyPart.supported) await expect(parts).toContainText(new RegExp(part, 'i'));
+  if (manifest.parts) await expect(parts).toContainText(/Of 100 \w+ films called (normal|abnormal), about \d+ are/);
+  for (const heading of ['What the results mean, per body part', 'Intended use', 'Limitations']) {
     await expect(card.getByRole('heading', { name: heading, exact: true })).toBeVisible();
   }
   await expect(card).toContainText(manifest.limitations[0]);
+  // the full metrics are folded below, with readable labels
+  await expect(card.getByText('AUC within one source').first()).toBeHidden();
+  await card.getByText('Metrics', { exact: true }).click();
+  await expect(card.getByText('AUC within one source').first()).toBeVisible();
+  await expect(card).toContainText('AUC from knowing the source alone (a baseline)');
+  await expect(card).not.toContainText('Within source auc');
+  await card.getByText('Licences', { exact: true }).click();
   await expect(card).toContainText(manifest.licences[0].licence);
-  // the within-source figures, which a source shortcut cannot fool, are in the card, beside the source-only baseline
-  await expect(card).toContainText('Abnormality by source');
-  await expect(card).toContainText('Within source auc');
-  await expect(card).toContainText('Source only baseline auc');
-  await expect(card).toContainText('Bodypart by source');
+  await card.getByText('Training', { exact: true }).click();
+  await expect(card).not.toContainText(/\b(training|docs)\/[\w.]/);
 });
