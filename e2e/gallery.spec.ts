@@ -60,7 +60,14 @@ test('offline: open the gallery, run a case, answer three quiz cases and see the
     await expect(card).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal|unsupported)$/);
     await expect(view.getByTestId('teaching-note')).not.toBeEmpty();
     await expect(view.getByTestId('split')).toContainText(/split/);
-    if ((await card.getAttribute('data-decision')) !== 'unsupported') await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+    if ((await card.getAttribute('data-decision')) !== 'unsupported') {
+      // off until asked for, as on every card
+      await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
+      const toggle = card.getByRole('checkbox', { name: 'Heatmap' });
+      await toggle.check();
+      await expect(card.getByTestId('heatmap-canvas')).toBeVisible();
+      await toggle.blur(); // the arrow keys below are the case browser's, not the checkbox's
+    }
     await page.screenshot({ path: shot(testInfo, 'gallery-case.png'), fullPage: true });
 
     // the arrow keys move between the filtered cases; the presenter view enlarges the case

@@ -55,7 +55,10 @@ test('a rejected photo has no heatmap, no chart and no score: only why in words'
   await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
   await expect(card.getByTestId('heatmap-legend')).toHaveCount(0);
   await expect(card.getByTestId('chart')).toHaveCount(0);
-  await expect(card).not.toContainText('%');
+  // no probability anywhere in the result (the zoom readout aside): "not a radiograph" needs no number
+  await expect(card.getByTestId('decision')).not.toContainText('%');
+  await expect(card.getByTestId('abnormal-probability')).toHaveCount(0);
+  await expect(card.getByTestId('body-part')).toHaveCount(0);
 });
 
 test('the image view zooms and pans from the keyboard and the buttons', async ({ page }) => {
