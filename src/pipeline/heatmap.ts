@@ -28,12 +28,14 @@ export function minMaxNormalize(values: Float32Array): Float32Array {
   return out;
 }
 
-/** Gray-level spread below which a cell is flat: padding, a black border or a collimation shutter, not anatomy. */
+/** Gray-level spread below which a cell is flat: padding or a collimation shutter, not anatomy. */
 export const FLAT_CELL_SPREAD = 6;
+/** Mean gray level below which a cell is the film's black border or empty air, not anatomy. */
+export const DARK_CELL_MEAN = 24;
 
 /**
- * Per cell of a camSize grid laid over the square model input: 1 when its pixels vary (film content), 0 when
- * they are flat (standard deviation below FLAT_CELL_SPREAD gray levels).
+ * Per cell of a camSize grid laid over the square model input: 1 when it shows film content, 0 when it is
+ * nearly black (mean below DARK_CELL_MEAN) or flat (standard deviation below FLAT_CELL_SPREAD gray levels).
  */
 export function contentMask(pixels: Uint8Array, side: number, camSize: number): Float32Array {
   const mask = new Float32Array(camSize * camSize);
@@ -56,7 +58,7 @@ export function contentMask(pixels: Uint8Array, side: number, camSize: number): 
       }
       const mean = n ? sum / n : 0;
       const spread = n ? Math.sqrt(Math.max(0, squares / n - mean * mean)) : 0;
-      mask[cy * camSize + cx] = spread >= FLAT_CELL_SPREAD ? 1 : 0;
+      mask[cy * camSize + cx] = spread >= FLAT_CELL_SPREAD && mean >= DARK_CELL_MEAN ? 1 : 0;
     }
   }
   return mask;

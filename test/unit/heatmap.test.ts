@@ -40,6 +40,17 @@ describe('content mask', () => {
     expect(Array.from(contentMask(pixels, side, 2))).toEqual([0, 1, 0, 1]);
   });
 
+  it('leaves out a bright flat shutter and a nearly black noisy border', () => {
+    const side = 4;
+    // top left: a white shutter (240); top right: dark noise (0 and 20, mean 10); bottom: textured film
+    const pixels = Uint8Array.from({ length: side * side }, (_, i) => {
+      const [x, y] = [i % side, Math.floor(i / side)];
+      if (y < 2) return x < 2 ? 240 : ((x + y) % 2) * 20;
+      return 60 + ((x + y) % 2) * 100;
+    });
+    expect(Array.from(contentMask(pixels, side, 2))).toEqual([0, 0, 1, 1]);
+  });
+
   it('leaves the letterbox padding of a real radiograph out and keeps the film', async () => {
     const image = (await decodeImageBytes(fixtureBytes('leg_fracatlas_IMG0002588.jpg'))).frames[0];
     const { pixels, box } = letterboxArea(image, 160, 0);
