@@ -103,7 +103,10 @@ export function reportContent(subject: ReportSubject, manifest: Manifest, create
   if (bodyPart && thresholds && ANALYSED.includes(decision)) {
     const site = (study ?? first)?.siteThresholds ? " (this site's own thresholds)" : '';
     details.push(`${classLabel(bodyPart)} films${site}: normal below ${percent(thresholds.low)}, abnormal from ${percent(thresholds.high)}; in between the model cannot tell.`);
-    if (decision === 'uncertain') details.push(DECISION_STYLES.uncertain.explanation);
+    if (decision === 'uncertain') {
+      const explanation = DECISION_STYLES.uncertain.explanation;
+      details.push(study ? explanation.replace('on this film', 'on these films') : explanation);
+    }
     details.push(...partNotes(bodyPart, manifest.parts[bodyPart]));
   }
   const described = views.find((v) => v.header?.studyDate || v.header?.studyDescription)?.header;
