@@ -83,5 +83,7 @@ export function decideAbnormality(probability: number, part: string, manifest: M
 export function redecide(result: ImageResult, manifest: Manifest): ImageResult {
   if (result.bodyPart === null || result.abnormalProbability === null) return result;
   const { siteThresholds: _previous, ...rest } = result;
-  return { ...rest, ...decideAbnormality(result.abnormalProbability, result.bodyPart, manifest) };
+  const decided = decideAbnormality(result.abnormalProbability, result.bodyPart, manifest);
+  // an analysed film with a reason is one whose header names another part (src/pipeline/scope.ts): it stays uncertain
+  return { ...rest, ...decided, ...(result.reason ? { decision: 'uncertain' as const } : {}) };
 }

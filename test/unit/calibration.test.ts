@@ -2,7 +2,7 @@
 // values worked out by hand on a small fixed table, and the per-part figures built from them.
 import { describe, expect, it } from 'vitest';
 import { calibrate, MIN_CASES_PER_LABEL, siteThresholdsFor, thresholdsByRule, type LabelledResult } from '../../src/pipeline/calibration';
-import { studyReportContent } from '../../src/app/report-content';
+import { reportContent } from '../../src/app/report-content';
 import { redecide } from '../../src/pipeline/decision';
 import { parseManifest } from '../../src/pipeline/manifest';
 import { aucInterval, aucOf, operatingPoint, quantile, rocCurve, seededRandom, type ScoredCase } from '../../src/pipeline/roc';
@@ -286,9 +286,10 @@ describe('decisions with site thresholds go through the one decision rule', () =
 
   it("a study report names the site thresholds it was decided with", () => {
     const [study] = groupStudies([elbow], atSite);
-    const content = studyReportContent(study, [{ result: redecide(elbow, atSite) }], atSite, new Date('2026-12-06T10:00:00Z'));
-    expect(content.summary).toContain('normal below 50%, abnormal from 50%, site thresholds)');
-    const shipped = studyReportContent(groupStudies([elbow], manifest)[0], [{ result: elbow }], manifest, new Date('2026-12-06T10:00:00Z'));
-    expect(shipped.summary).not.toContain('site thresholds');
+    const at = new Date('2026-12-06T10:00:00Z');
+    const content = reportContent({ study, views: [{ title: 'Image 1', result: redecide(elbow, atSite) }] }, atSite, at);
+    expect(content.details.join(' ')).toContain("Elbow films (this site's own thresholds): normal below 50%, abnormal from 50%");
+    const shipped = reportContent({ study: groupStudies([elbow], manifest)[0]!, views: [{ title: 'Image 1', result: elbow }] }, manifest, at);
+    expect(shipped.details.join(' ')).not.toContain("site's own thresholds");
   });
 });

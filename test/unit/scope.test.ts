@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerScope } from '../../src/pipeline/scope';
+import { redecide } from '../../src/pipeline/decision';
 import { initBackend } from '../../src/models/backend';
 import { disposeModels, loadModels } from '../../src/models/load';
 import { analyzeImage, type LoadedModels } from '../../src/pipeline/analyze';
@@ -102,6 +103,8 @@ describe.skipIf(!modelsPresent)(modelsPresent ? 'the gate in the pipeline (real 
     expect(result.decision).toBe('uncertain');
     expect(result.bodyPart).toBe('elbow');
     expect(result.reason).toBe('the header says HAND, the model sees an elbow: check which body part this film shows');
+    // deciding again (site thresholds set or reset) keeps it uncertain
+    expect(redecide(result, models.manifest).decision).toBe('uncertain');
   });
 
   it('puts the header body part and the reason in the CLI row, and never the patient name', async () => {
