@@ -53,11 +53,10 @@ test('broken files and a huge image each get their own message; the radiograph b
   await decisions(page, 6);
 
   const expectations: [DroppedFile, RegExp][] = [
-    // each message is written as a sentence on the card
-    [broken.empty!, /Empty file/],
-    [broken.corruptPng!, /Could not decode this PNG file/],
-    [broken.corruptJpeg!, /Could not decode this JPEG file/],
-    [broken.textAsPng!, /Not an image/],
+    [broken.empty!, /empty file/],
+    [broken.corruptPng!, /could not decode this PNG file/],
+    [broken.corruptJpeg!, /could not decode this JPEG file/],
+    [broken.textAsPng!, /not an image/],
   ];
   for (const [file, message] of expectations) {
     const card = cardFor(page, file.name);
@@ -117,7 +116,7 @@ test('a colour photograph and a chest radiograph are not analysed, and say why',
   for (const file of [photo, chest]) {
     const card = cardFor(page, file.name);
     await expect(card, file.name).toHaveAttribute('data-decision', 'unsupported');
-    await expect(card.getByTestId('decision'), file.name).toContainText(/Not a supported radiograph|Body part unclear|The header says/);
+    await expect(card.getByTestId('decision'), file.name).toContainText(/not a supported radiograph|body part unclear/);
     await expect(card.getByTestId('abnormal-probability'), file.name).toHaveCount(0);
   }
   await expect(cardFor(page, elbow.name)).toHaveAttribute('data-decision', /^(normal|uncertain|abnormal)$/);

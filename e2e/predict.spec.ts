@@ -50,7 +50,7 @@ test('a rejected photo has no heatmap, no chart and no score: only why in words'
   await decisions(page, 1);
   const card = cardFor(page, photo.name);
   await expect(card).toHaveAttribute('data-decision', 'unsupported');
-  await expect(card.getByTestId('decision-why')).toHaveText(/^Not a supported radiograph: it does not look like a radiograph at all/);
+  await expect(card.getByTestId('decision-why')).toHaveText(/^not a supported radiograph: it does not look like a radiograph at all/);
   await expect(card.getByRole('checkbox', { name: 'Heatmap' })).toHaveCount(0);
   await expect(card.getByTestId('heatmap-canvas')).toHaveCount(0);
   await expect(card.getByTestId('heatmap-legend')).toHaveCount(0);
