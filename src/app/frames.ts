@@ -40,12 +40,15 @@ export function combineFrames(frames: ImageResult[], fileName: string, manifest:
   }
   const bodyPart = parts[0]!;
   const abnormalProbability = mean(graded.map((f) => f.abnormalProbability!));
+  const contradicted = graded.find((f) => f.reason);
   // the thresholds in effect (the site's, where set): the same rule as every single image
   return {
     ...base,
     bodyPart,
     abnormalProbability,
     ...decideAbnormality(abnormalProbability, bodyPart, manifest),
+    // the header names another part than the model sees (src/pipeline/scope.ts): no call for the file either
+    ...(contradicted ? { decision: 'uncertain' as const, reason: contradicted.reason } : {}),
     bodyPartProbabilities,
     error: skipped ? skipped.trim() : null,
   };

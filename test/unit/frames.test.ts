@@ -46,4 +46,12 @@ describe('combining the frames of one file', () => {
     expect(combineFrames([frame(1, null, null), frame(2, null, null)], 'scan.dcm', manifest).decision).toBe('unsupported');
     expect(combineFrames([errorResult('scan.dcm#1', 'bad')], 'scan.dcm', manifest).decision).toBe('error');
   });
+
+  it('stays uncertain when the header names another part than the model sees on its frames', () => {
+    const reason = 'the header says ELBOW, the model sees a hand: check which body part this film shows';
+    const contradicted = { ...frame(1, 'hand', 0.01), decision: 'uncertain' as const, reason };
+    const combined = combineFrames([contradicted, { ...frame(2, 'hand', 0.01), decision: 'uncertain', reason }], 'scan.dcm', manifest);
+    expect(combined.decision).toBe('uncertain');
+    expect(combined.reason).toBe(reason);
+  });
 });
