@@ -101,6 +101,28 @@ describeWithModels(modelsPresent ? 'the exported models (cpu backend)' : `the ex
     expect(tf.memory().numTensors).toBe(afterOne);
   });
 
+  // The long run (issue: flat over 500 analyses) is a measurement of minutes on the cpu backend: asked for with
+  // BONELENS_LEAK_ANALYSES=500; the suite runs a short one so that the check itself stays tested.
+  const longRun = Number(process.env.BONELENS_LEAK_ANALYSES ?? 12);
+  it(`keeps tensor memory and the JS heap flat over ${longRun} analyses of every fixture in turn`, async () => {
+    const images = await Promise.all(FIXTURES.map(async (f) => (await decodeImageBytes(fixtureBytes(f.name))).frames[0]));
+    const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
+    await analyzeImage(images[0], 'warm-up', models);
+    const tensors = tf.memory().numTensors;
+    const tensorBytes = tf.memory().numBytes;
+    const heap: number[] = [];
+    for (let i = 0; i < longRun; i++) {
+      await analyzeImage(images[i % images.length], `leak check ${i}`, models);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(tf.memory().numBytes).toBe(tensorBytes);
+      heap.push(heapMb());
+    }
+    // the heap's peak over the last tenth of the run against its first tenth: garbage comes and goes, growth stays
+    const window = Math.max(1, Math.floor(longRun / 10));
+    const peak = (values: number[]) => Math.max(...values);
+    expect(peak(heap.slice(-window))).toBeLessThan(peak(heap.slice(0, window)) + 32);
+  }, 60_000 + 5_000 * longRun);
+
   it('releases every weight tensor on dispose', async () => {
     const before = tf.memory().numTensors;
     const extra = await loadModels(readModelFile);
