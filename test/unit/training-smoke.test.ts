@@ -18,7 +18,8 @@ if (!existsSync(SHARED_XRAY)) console.warn(`skipping the training smoke run: ${S
 describe.skipIf(!ready)('a smoke retrain', () => {
   it('trains, evaluates and exports models that the CLI loads and runs', () => {
     const py = (args: string[]) => execFileSync(PYTHON, args, { stdio: 'pipe', timeout: 240_000 }).toString();
-    expect(py(['training/train.py', '--limit', '64', '--epochs', '1', '--run', RUN, '--runs', join(work, 'runs')])).toMatch(/wrote .*final\.pt/);
+    expect(py(['training/train.py', '--limit', '64', '--epochs', '1', '--trunk-views', '1', '--run', RUN,
+      '--runs', join(work, 'runs')])).toMatch(/wrote .*final\.pt/);
     py(['training/evaluate.py', '--run', RUN, '--runs', join(work, 'runs'), '--reports', join(work, 'reports'), '--bootstrap', '20']);
     const report = JSON.parse(readFileSync(join(work, 'reports', 'report.json'), 'utf8'));
     expect(report.bodypart.classes).toEqual(['elbow', 'hand', 'shoulder', 'other_xray', 'not_xray']);
