@@ -62,6 +62,8 @@ class Config:
     target_specificity: float = 0.95
     decision_precision: float = 0.9      # low / high: at least this share of normal calls and of abnormal calls right
     weak_auc: float = 0.75               # a part whose within-source test AUC stays below this is marked weak
+    max_quantisation_error: float = 0.05  # largest probability change that quantised weights may make on validation
+    max_model_mb: float = 5.0            # all shipped models together
     max_ood_false_reject: float = 0.02   # minConfidence is chosen to keep supported false rejections under this
     extra: dict = field(default_factory=dict)
 
