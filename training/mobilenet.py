@@ -88,10 +88,10 @@ class MobileNet(nn.Module):
             self.bodypart = nn.Linear(self.feature_channels, num_parts)
             self.abnormality = nn.Linear(self.feature_channels, 1)
 
-    def features(self, x, start: int = 0):
-        """The last layer's feature map; `start` > 0: `x` is the output of layer start - 1 (a cached frozen trunk)."""
+    def _layers(self, x, start: int, end: int):
+        """Layers [start, end) with their shortcuts; `x` is the output of layer start - 1."""
         outputs = {start - 1: x}
-        for i in range(start, len(self.layers)):
+        for i in range(start, end):
             x = self.layers[i](x)
             if i in self.shortcuts:
                 x = x + outputs[self.shortcuts[i]]
@@ -99,17 +99,16 @@ class MobileNet(nn.Module):
                 outputs[i] = x
         return x
 
+    def features(self, x, start: int = 0):
+        """The last layer's feature map; `start` > 0: `x` is the output of layer start - 1 (a cached frozen trunk)."""
+        return self._layers(x, start, len(self.layers))
+
     @torch.no_grad()
     def trunk(self, x, end: int):
         """The output of layers [0, end) in eval mode: what the frozen layers compute, cached once per view."""
-        outputs = {-1: x}
-        for i in range(end):
-            x = self.layers[i].eval()(x)
-            if i in self.shortcuts:
-                x = x + outputs[self.shortcuts[i]]
-            if i in self.shortcut_sources:
-                outputs[i] = x
-        return x
+        for layer in self.layers[:end]:
+            layer.eval()
+        return self._layers(x, 0, end)
 
     def train(self, mode: bool = True):
         super().train(mode)

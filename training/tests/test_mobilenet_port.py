@@ -68,6 +68,12 @@ class PortTest(unittest.TestCase):
         with torch.no_grad():
             torch.testing.assert_close(gray.features(x), rgb.features(x.expand(-1, 3, -1, -1)), rtol=1e-4, atol=1e-4)
 
+    def test_a_cached_frozen_trunk_then_the_rest_is_the_whole_network(self):
+        net = load_pretrained(MobileNet("mobilenet_v2_1.0", 5, frozen_layers=39)).eval()
+        x = torch.rand(2, 1, 64, 64) * 2 - 1
+        with torch.no_grad():
+            torch.testing.assert_close(net.features(net.trunk(x, 39), start=39), net.features(x))
+
     def test_batchnorm_recalibration_keeps_the_function(self):
         net = load_pretrained(MobileNet("mobilenet_v1_0.5", 5)).eval()
         x = torch.rand(4, 1, 64, 64) * 2 - 1
