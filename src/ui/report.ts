@@ -48,7 +48,7 @@ export function composeView(bitmap: ImageBitmap, heatmap: Heatmap | null, opacit
 }
 
 /** Breaks text into lines no wider than `width`. */
-function wrap(context: CanvasRenderingContext2D, text: string, width: number): string[] {
+export function wrap(context: CanvasRenderingContext2D, text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

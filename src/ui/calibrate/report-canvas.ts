@@ -3,26 +3,13 @@
 import type { CalibrationReportContent, ReportPart } from '../../app/calibration-report';
 import type { Thresholds } from '../../pipeline/manifest';
 import type { RocPoint } from '../../pipeline/roc';
+import { wrap } from '../report';
 
 const WIDTH = 1400;
 const MARGIN = 40;
 const PLOT = 300;
 const LINE = 24;
 const GAP = 28;
-
-function wrap(context: CanvasRenderingContext2D, text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
-    if (line && context.measureText(next).width > width) {
-      lines.push(line);
-      line = word;
-    } else line = next;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 function pointAt(roc: RocPoint[], t: number): RocPoint | undefined {
   return roc.filter((p) => p.threshold >= t).reduce<RocPoint | undefined>((best, p) => (!best || p.threshold < best.threshold ? p : best), undefined);
